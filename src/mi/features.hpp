@@ -1,0 +1,48 @@
+#pragma once
+// Utterance features for the linear models. Features are hashed strings
+// (FNV-1a, 32 bit) with binary values, grouped in blocks; each block is
+// scaled to unit L2 norm times its weight, so long utterances do not drown
+// short ones. Deterministic: the same input always gives the same vector in
+// the same order. Stateless apart from the borrowed Lexicon; thread-safe.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/mi_codes.hpp"
+#include "mi/lexicon.hpp"
+
+namespace samskap::mi {
+
+// What the model may look at.
+enum class FeatureSet : std::uint32_t {
+  full = 1,  // words, word bigrams, character n-grams, cues, context (English model)
+  cue = 2,   // cue categories and language-independent features only (transfers to nb)
+};
+
+// One utterance prepared once and shared by its own features and the next
+// utterance's context features.
+struct Prepared {
+  Role role = Role::participant;
+  std::string folded;
+  std::vector<std::string> tokens;
+  std::vector<std::string> stems;
+  std::vector<std::uint8_t> cues;  // per Lexicon::categories()
+  bool question_mark = false;
+};
+
+Prepared prepare(const Lexicon& lex, Role role, std::string_view text);
+
+// A sparse feature vector: (hash, value), sorted by hash, unique.
+using FeatureVector = std::vector<std::pair<std::uint32_t, float>>;
+
+std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept;
+
+// Features of `cur` given the previous utterance (nullptr at the start),
+// its position `index` of `count` utterances in the conversation.
+FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur,
+                      const Prepared* prev, std::size_t index, std::size_t count);
+
+}  // namespace samskap::mi

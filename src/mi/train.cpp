@@ -1,0 +1,375 @@
+#include "mi/train.hpp"
+
+#include <linear.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <set>
+
+#include "mi/csv.hpp"
+#include "mi/text.hpp"
+
+namespace samskap::mi {
+
+const std::vector<std::string>& task_names() {
+  static const std::vector<std::string> names = {"main", "talk", "question", "reflection", "input"};
+  return names;
+}
+
+namespace {
+
+using Table = std::vector<CsvRecord>;
+
+Result<std::pair<Table, std::map<std::string, std::size_t>>> read_table(std::string_view text) {
+  if (auto bad = find_invalid_utf8(text))
+    return Error::invalid("mi.error.invalid_utf8",
+                          "invalid UTF-8 at line " + std::to_string(line_of(text, *bad)));
+  auto recs = read_csv(text, 1 << 20);
+  if (!recs) return std::move(recs).error();
+  if (recs->empty()) return Error::invalid("mi.error.empty", "the CSV file has no rows");
+  std::map<std::string, std::size_t> cols;
+  for (std::size_t i = 0; i < recs->front().fields.size(); ++i)
+    cols.emplace(recs->front().fields[i], i);
+  for (const char* need : {"transcript_id", "utterance_id", "interlocutor", "utterance_text"})
+    if (!cols.count(need))
+      return Error::invalid("mi.error.bad_header",
+                            std::string("the CSV header lacks the column ") + need);
+  return std::pair{std::move(recs).value(), std::move(cols)};
+}
+
+long to_long(const std::string& s) { return std::strtol(s.c_str(), nullptr, 10); }
+
+// Numeric-aware key so that transcript "10" sorts after "9".
+std::pair<long, std::string> tkey(const std::string& t) { return {to_long(t), t}; }
+
+}  // namespace
+
+Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_view full) {
+  auto st = read_table(simple);
+  if (!st) return std::move(st).error();
+  auto& [rows, cols] = st.value();
+  std::vector<Example> out;
+  auto field = [&](const CsvRecord& r, const char* name) -> std::string {
+    auto it = cols.find(name);
+    return it == cols.end() || it->second >= r.fields.size() ? std::string() : r.fields[it->second];
+  };
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (r.fields.size() != rows[0].fields.size())
+      return Error::invalid("mi.error.bad_csv", "wrong field count at line " + std::to_string(r.line));
+    Example e;
+    e.transcript = field(r, "transcript_id");
+    e.group = field(r, "video_url");
+    if (e.group.empty()) e.group = "transcript:" + e.transcript;
+    e.utterance_id = to_long(field(r, "utterance_id"));
+    auto role = parse_role(field(r, "interlocutor"));
+    if (!role)
+      return Error::invalid("mi.error.bad_csv", "unknown interlocutor at line " + std::to_string(r.line));
+    e.role = *role;
+    e.text = field(r, "utterance_text");
+    auto put = [&](const char* task, const std::string& v) {
+      if (!v.empty() && v != "n/a") e.labels[task] = v;
+    };
+    if (e.role == Role::facilitator)
+      put("main", field(r, "main_therapist_behaviour"));
+    else
+      put("talk", field(r, "client_talk_type"));
+    if (e.role == Role::facilitator) {
+      put("question", field(r, "question_subtype"));
+      put("reflection", field(r, "reflection_subtype"));
+      put("input", field(r, "therapist_input_subtype"));
+    }
+    out.push_back(std::move(e));
+  }
+  if (!full.empty()) {
+    auto ft = read_table(full);
+    if (!ft) return std::move(ft).error();
+    auto& [frows, fcols] = ft.value();
+    // (transcript, utterance) -> task -> label -> votes
+    std::map<std::pair<std::string, long>, std::map<std::string, std::map<std::string, int>>> votes;
+    static const std::pair<const char*, const char*> kCols[] = {
+        {"question", "question_subtype"},
+        {"reflection", "reflection_subtype"},
+        {"input", "therapist_input_subtype"}};
+    for (std::size_t i = 1; i < frows.size(); ++i) {
+      const auto& r = frows[i];
+      if (r.fields.size() != frows[0].fields.size())
+        return Error::invalid("mi.error.bad_csv",
+                              "wrong field count at line " + std::to_string(r.line));
+      auto key = std::pair{r.fields[fcols["transcript_id"]], to_long(r.fields[fcols["utterance_id"]])};
+      for (auto [task, col] : kCols) {
+        auto it = fcols.find(col);
+        if (it == fcols.end()) continue;
+        const auto& v = r.fields[it->second];
+        if (!v.empty() && v != "n/a") ++votes[key][task][v];
+      }
+    }
+    for (auto& e : out) {
+      auto it = votes.find({e.transcript, e.utterance_id});
+      if (it == votes.end() || e.role != Role::facilitator) continue;
+      for (const auto& [task, counts] : it->second) {
+        std::string best;
+        int n = 0;
+        for (const auto& [label, c] : counts)  // std::map: alphabetical, so ties keep the first
+          if (c > n) best = label, n = c;
+        e.labels[task] = best;
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Example& a, const Example& b) {
+    auto ka = tkey(a.transcript), kb = tkey(b.transcript);
+    if (ka != kb) return ka < kb;
+    return a.utterance_id < b.utterance_id;
+  });
+  return out;
+}
+
+std::vector<FeatureVector> featurise(const std::vector<Example>& data, FeatureSet set,
+                                     const Lexicon& lex) {
+  std::vector<FeatureVector> out(data.size());
+  std::size_t begin = 0;
+  while (begin < data.size()) {
+    std::size_t end = begin;
+    while (end < data.size() && data[end].transcript == data[begin].transcript) ++end;
+    std::vector<Prepared> prep;
+    prep.reserve(end - begin);
+    for (std::size_t i = begin; i < end; ++i) prep.push_back(prepare(lex, data[i].role, data[i].text));
+    for (std::size_t i = begin; i < end; ++i)
+      out[i] = extract(set, lex, prep[i - begin], i > begin ? &prep[i - begin - 1] : nullptr,
+                       i - begin, end - begin);
+    begin = end;
+  }
+  return out;
+}
+
+namespace {
+
+void quiet(const char*) {}
+
+struct ModelDeleter {
+  void operator()(model* m) const noexcept {
+    model* p = m;
+    free_and_destroy_model(&p);
+  }
+};
+
+// Trains one task on the examples `idx` (indices into x / labels).
+LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<std::string>& y,
+                       const std::vector<std::size_t>& idx, const TrainOptions& opt) {
+  // Class names in sorted order; LIBLINEAR labels are their positions.
+  std::set<std::string> names;
+  for (auto i : idx) names.insert(y[i]);
+  std::vector<std::string> classes(names.begin(), names.end());
+  auto label_of = [&](const std::string& c) {
+    return static_cast<int>(std::lower_bound(classes.begin(), classes.end(), c) - classes.begin());
+  };
+  // Compact feature indices over features with enough document frequency.
+  std::map<std::uint32_t, int> df;
+  for (auto i : idx)
+    for (const auto& f : x[i]) ++df[f.first];
+  std::vector<std::uint32_t> hashes;
+  for (const auto& [h, n] : df)
+    if (n >= opt.min_df) hashes.push_back(h);
+  auto index_of = [&](std::uint32_t h) -> int {
+    auto it = std::lower_bound(hashes.begin(), hashes.end(), h);
+    return it != hashes.end() && *it == h ? static_cast<int>(it - hashes.begin()) + 1 : 0;
+  };
+  const int n_feat = static_cast<int>(hashes.size());
+  std::vector<std::vector<feature_node>> rows(idx.size());
+  std::vector<feature_node*> row_ptr(idx.size());
+  std::vector<double> labels(idx.size());
+  std::vector<int> count(classes.size(), 0);
+  for (std::size_t r = 0; r < idx.size(); ++r) {
+    for (const auto& [h, v] : x[idx[r]])
+      if (int j = index_of(h); j > 0) rows[r].push_back({j, v});
+    rows[r].push_back({n_feat + 1, 1.0});  // bias
+    rows[r].push_back({-1, 0.0});
+    row_ptr[r] = rows[r].data();
+    int l = label_of(y[idx[r]]);
+    labels[r] = l;
+    ++count[static_cast<std::size_t>(l)];
+  }
+  problem prob{};
+  prob.l = static_cast<int>(idx.size());
+  prob.n = n_feat + 1;
+  prob.y = labels.data();
+  prob.x = row_ptr.data();
+  prob.bias = -1;  // the bias column is already in the rows
+  std::vector<int> wl(classes.size());
+  std::vector<double> wv(classes.size());
+  for (std::size_t c = 0; c < classes.size(); ++c) {
+    wl[c] = static_cast<int>(c);
+    wv[c] = opt.balanced && count[c] > 0
+                ? static_cast<double>(idx.size()) / (static_cast<double>(classes.size()) * count[c])
+                : 1.0;
+  }
+  parameter param{};
+  param.solver_type = L2R_LR;
+  param.eps = 0.01;
+  param.C = opt.c;
+  param.nr_weight = static_cast<int>(classes.size());
+  param.weight_label = wl.data();
+  param.weight = wv.data();
+  param.p = 0.1;
+  param.init_sol = nullptr;
+  set_print_string_function(&quiet);
+  std::srand(opt.seed);
+  std::unique_ptr<model, ModelDeleter> m(::train(&prob, &param));
+
+  const std::size_t k = classes.size();
+  std::vector<int> mlabels(k);
+  get_labels(m.get(), mlabels.data());
+  std::vector<float> bias(k);
+  std::vector<std::uint32_t> kept;
+  std::vector<float> weights;
+  // LIBLINEAR orders classes by first appearance; map them to sorted order.
+  std::vector<int> slot(k);
+  for (std::size_t li = 0; li < k; ++li) slot[static_cast<std::size_t>(mlabels[li])] = static_cast<int>(li);
+  for (std::size_t c = 0; c < k; ++c)
+    bias[c] = static_cast<float>(get_decfun_coef(m.get(), n_feat + 1, slot[c]));
+  std::vector<float> w(k);
+  for (int j = 1; j <= n_feat; ++j) {
+    bool any = false;
+    for (std::size_t c = 0; c < k; ++c) {
+      w[c] = static_cast<float>(get_decfun_coef(m.get(), j, slot[c]));
+      any = any || std::abs(w[c]) >= 1e-4f;
+    }
+    if (!any) continue;
+    kept.push_back(hashes[static_cast<std::size_t>(j - 1)]);
+    weights.insert(weights.end(), w.begin(), w.end());
+  }
+  return LinearModel(std::move(classes), std::move(bias), std::move(kept), std::move(weights));
+}
+
+std::vector<std::string> labels_of(const std::vector<Example>& data, const std::string& task) {
+  std::vector<std::string> y(data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    auto it = data[i].labels.find(task);
+    if (it != data[i].labels.end()) y[i] = it->second;
+  }
+  return y;
+}
+
+std::string argmax(const LinearModel& m, const FeatureVector& x) {
+  auto p = m.predict(x);
+  return m.classes()[static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin())];
+}
+
+}  // namespace
+
+ModelBundle train_bundle(const std::vector<Example>& data, FeatureSet set, const Lexicon& lex,
+                         const TrainOptions& opt) {
+  auto x = featurise(data, set, lex);
+  ModelBundle b;
+  b.set = set;
+  for (const auto& task : task_names()) {
+    auto y = labels_of(data, task);
+    std::vector<std::size_t> idx;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (!y[i].empty()) idx.push_back(i);
+    if (idx.empty()) continue;
+    b.tasks.emplace(task, train_task(x, y, idx, opt));
+  }
+  return b;
+}
+
+TaskReport score(std::string task, const std::vector<std::string>& gold,
+                 const std::vector<std::string>& predicted) {
+  TaskReport r;
+  r.task = std::move(task);
+  std::set<std::string> names(gold.begin(), gold.end());
+  names.insert(predicted.begin(), predicted.end());
+  r.classes.assign(names.begin(), names.end());
+  const std::size_t k = r.classes.size();
+  r.confusion.assign(k, std::vector<int>(k, 0));
+  auto at = [&](const std::string& c) {
+    return static_cast<std::size_t>(std::lower_bound(r.classes.begin(), r.classes.end(), c) -
+                                    r.classes.begin());
+  };
+  int correct = 0;
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    ++r.confusion[at(gold[i])][at(predicted[i])];
+    if (gold[i] == predicted[i]) ++correct;
+  }
+  r.examples = gold.size();
+  r.accuracy = gold.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(gold.size());
+  double sum = 0;
+  std::size_t gold_classes = 0;
+  std::set<std::string> gold_set(gold.begin(), gold.end());
+  for (std::size_t c = 0; c < k; ++c) {
+    int tp = r.confusion[c][c], fp = 0, fn = 0;
+    for (std::size_t o = 0; o < k; ++o) {
+      if (o == c) continue;
+      fp += r.confusion[o][c];
+      fn += r.confusion[c][o];
+    }
+    double f1 = tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    r.f1.push_back(f1);
+    if (gold_set.count(r.classes[c])) {  // macro over the gold classes
+      sum += f1;
+      ++gold_classes;
+    }
+  }
+  r.macro_f1 = gold_classes == 0 ? 0.0 : sum / static_cast<double>(gold_classes);
+  return r;
+}
+
+std::vector<TaskReport> cross_validate(const std::vector<Example>& data, FeatureSet set,
+                                       const Lexicon& lex, const TrainOptions& opt) {
+  auto x = featurise(data, set, lex);
+  // Groups -> folds by a fixed hash rank, round robin.
+  std::vector<std::string> groups;
+  for (const auto& e : data) groups.push_back(e.group);
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  std::sort(groups.begin(), groups.end(), [](const std::string& a, const std::string& b) {
+    auto ha = fnv1a64(a), hb = fnv1a64(b);
+    return ha != hb ? ha < hb : a < b;
+  });
+  std::map<std::string, int> fold_of;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    fold_of[groups[g]] = static_cast<int>(g % static_cast<std::size_t>(opt.folds));
+
+  std::vector<TaskReport> reports;
+  for (const auto& task : task_names()) {
+    auto y = labels_of(data, task);
+    std::vector<std::string> gold, pred;
+    for (int f = 0; f < opt.folds; ++f) {
+      std::vector<std::size_t> train_idx, test_idx;
+      for (std::size_t i = 0; i < data.size(); ++i) {
+        if (y[i].empty()) continue;
+        (fold_of[data[i].group] == f ? test_idx : train_idx).push_back(i);
+      }
+      if (train_idx.empty() || test_idx.empty()) continue;
+      LinearModel m = train_task(x, y, train_idx, opt);
+      for (auto i : test_idx) {
+        gold.push_back(y[i]);
+        pred.push_back(argmax(m, x[i]));
+      }
+    }
+    if (!gold.empty()) reports.push_back(score(task, gold, pred));
+  }
+  return reports;
+}
+
+std::vector<TaskReport> evaluate(const ModelBundle& bundle, const std::vector<Example>& data,
+                                 const Lexicon& lex) {
+  auto x = featurise(data, bundle.set, lex);
+  std::vector<TaskReport> reports;
+  for (const auto& task : task_names()) {
+    auto it = bundle.tasks.find(task);
+    if (it == bundle.tasks.end()) continue;
+    auto y = labels_of(data, task);
+    std::vector<std::string> gold, pred;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (y[i].empty()) continue;
+      gold.push_back(y[i]);
+      pred.push_back(argmax(it->second, x[i]));
+    }
+    if (!gold.empty()) reports.push_back(score(task, gold, pred));
+  }
+  return reports;
+}
+
+}  // namespace samskap::mi
