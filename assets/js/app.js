@@ -1,0 +1,1 @@
+// Samskap's own scripts (no inline scripts: strict CSP).

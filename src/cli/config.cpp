@@ -1,0 +1,135 @@
+#include "cli/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <toml++/toml.h>
+
+namespace samskap::cli {
+
+namespace {
+
+std::optional<std::size_t> parse_count(std::string_view s, std::size_t lo, std::size_t hi) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  std::size_t v = 0;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_bool(std::string_view s) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
+  if (l == "false" || l == "0" || l == "no" || l == "off") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::size_t> parse_size(std::string_view text) {
+  std::string s;
+  for (char c : text)
+    if (c != ' ' && c != '_') s += c;
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0 || i > 12) return std::nullopt;
+  std::size_t n = std::stoull(s.substr(0, i));
+  std::string unit = s.substr(i);
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::size_t mult = 1;
+  if (unit.empty() || unit == "b") mult = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024;
+  else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024 * 1024;
+  else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024ull * 1024 * 1024;
+  else return std::nullopt;
+  if (n > (std::size_t{1} << 40) / mult) return std::nullopt;
+  return n * mult;
+}
+
+Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env, const std::string& toml_text,
+                              const std::string& toml_name) {
+  auto bad = [](std::string detail) { return Error::invalid("error.config", std::move(detail)); };
+
+  // Collect the file's values as strings, remembering their lines.
+  std::map<std::string, std::pair<std::string, std::string>> file_values;  // key -> (value, where)
+  if (!toml_text.empty()) {
+    toml::table parsed;
+    try {
+      parsed = toml::parse(toml_text, toml_name);
+    } catch (const toml::parse_error& err) {
+      return bad(toml_name + ":" + std::to_string(err.source().begin.line) + ": " +
+                 std::string(err.description()));
+    }
+    for (const auto& [k, node] : parsed) {
+      std::string key(k.str());
+      std::string where = toml_name + ":" + std::to_string(node.source().begin.line);
+      if (std::find(std::begin(kSettingNames), std::end(kSettingNames), key) == std::end(kSettingNames))
+        return bad(where + ": unknown setting '" + key + "'");
+      std::string value;
+      if (auto s = node.value<std::string>()) value = *s;
+      else if (auto i = node.value<long long>()) value = *i < 0 ? "-" : std::to_string(*i);
+      else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
+      else return bad(where + ": '" + key + "' must be a string, a whole number or true/false");
+      file_values.emplace(key, std::pair{value, where});
+    }
+  }
+
+  Config c;
+  for (std::string name : kSettingNames) {
+    std::string value, where;
+    std::string env_name = "SAMSKAP_" + name;
+    std::transform(env_name.begin(), env_name.end(), env_name.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    if (auto f = flags.find(name); f != flags.end()) {
+      value = f->second;
+      where = "--" + name;
+      std::replace(where.begin(), where.end(), '_', '-');
+    } else if (auto e = env(env_name)) {
+      value = *e;
+      where = env_name;
+    } else if (auto fv = file_values.find(name); fv != file_values.end()) {
+      value = fv->second.first;
+      where = fv->second.second;
+    } else {
+      continue;
+    }
+    auto must = [&](const char* what) { return bad(where + ": '" + value + "' is not " + what); };
+    if (name == "listen") {
+      if (value.empty()) return must("a listen address such as 127.0.0.1:8080");
+      c.listen = value;
+    } else if (name == "database") {
+      if (value.empty()) return must("a database URL");
+      c.database = value;
+    } else if (name == "workers") {
+      auto v = parse_count(value, 1, 256);
+      if (!v) return must("a number of workers from 1 to 256");
+      c.workers = *v;
+    } else if (name == "io_threads") {
+      auto v = parse_count(value, 1, 64);
+      if (!v) return must("a number of I/O threads from 1 to 64");
+      c.io_threads = *v;
+    } else if (name == "pool_size") {
+      auto v = parse_count(value, 1, 256);
+      if (!v) return must("a pool size from 1 to 256");
+      c.pool_size = *v;
+    } else if (name == "max_body_bytes") {
+      auto v = parse_size(value);
+      if (!v || *v < 1024 || *v > 256ull * 1024 * 1024) return must("a size from 1KiB to 256MiB");
+      c.max_body_bytes = *v;
+    } else if (name == "secure_cookies") {
+      auto v = parse_bool(value);
+      if (!v) return must("true or false");
+      c.secure_cookies = *v;
+    } else if (name == "access_log") {
+      auto v = parse_bool(value);
+      if (!v) return must("true or false");
+      c.access_log = *v;
+    }
+  }
+  return c;
+}
+
+}  // namespace samskap::cli

@@ -1,0 +1,1 @@
+namespace samskap::mi { int placeholder() { return 0; } }

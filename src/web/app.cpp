@@ -1,0 +1,135 @@
+#include "web/app.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace samskap::web {
+
+std::string human_size(std::size_t bytes, Language lang) {
+  auto fmt1 = [&](double v, const char* unit) {
+    char buf[32];
+    if (v == static_cast<double>(static_cast<long long>(v)))
+      std::snprintf(buf, sizeof buf, "%lld %s", static_cast<long long>(v), unit);
+    else
+      std::snprintf(buf, sizeof buf, "%.1f %s", v, unit);
+    std::string s = buf;
+    if (lang == Language::nb)
+      for (auto& c : s)
+        if (c == '.') c = ',';
+    return s;
+  };
+  if (bytes >= 1024 * 1024) return fmt1(static_cast<double>(bytes) / (1024.0 * 1024.0), "MiB");
+  if (bytes >= 1024) return fmt1(static_cast<double>(bytes) / 1024.0, "KiB");
+  return std::to_string(bytes) + " B";
+}
+
+App::App(AppOptions options, store::Database& db, const content::Catalog& catalog, const AssetTable& assets,
+         std::shared_ptr<Metrics> metrics, const Clock& clock)
+    : options_(options),
+      db_(db),
+      assets_(assets),
+      metrics_(std::move(metrics)),
+      clock_(clock),
+      renderer_(embedded_templates(), catalog, assets) {
+  metrics_->add_gauges([this](std::string& out) {
+    auto s = db_.stats();
+    out += "# HELP samskap_db_pool_size Database connections in the pool.\n# TYPE samskap_db_pool_size gauge\n";
+    out += "samskap_db_pool_size " + std::to_string(s.size) + "\n";
+    out += "# HELP samskap_db_pool_in_use Database connections leased right now.\n# TYPE samskap_db_pool_in_use gauge\n";
+    out += "samskap_db_pool_in_use " + std::to_string(s.in_use) + "\n";
+    out += "# HELP samskap_db_pool_leases_total Database connection leases since start.\n# TYPE samskap_db_pool_leases_total counter\n";
+    out += "samskap_db_pool_leases_total " + std::to_string(s.leases) + "\n";
+  });
+}
+
+Response App::page(const Request& req, std::string_view name, std::string_view title_key, Data data) const {
+  PageContext pc;
+  pc.lang = req.lang;
+  pc.title = std::string(renderer_.text(req.lang, title_key));
+  pc.path = req.path;
+  Response r;
+  r.body = renderer_.page(name, data, pc);
+  return r;
+}
+
+Response App::error_page(const Request& req, int status) const {
+  int known = status;
+  if (known != 400 && known != 404 && known != 413 && known != 500 && known != 503) known = status >= 500 ? 500 : 400;
+  const std::string base = "error." + std::to_string(known);
+  std::string heading(renderer_.text(req.lang, base + ".title"));
+  std::string message(renderer_.text(req.lang, base + ".text"));
+  if (auto p = message.find("{{limit}}"); p != std::string::npos)
+    message.replace(p, 9, human_size(options_.max_body_bytes, req.lang));
+
+  if (req.header("accept").starts_with("application/json")) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = nlohmann::json{{"error", {{"status", status}, {"title", heading}, {"message", message},
+                                        {"request_id", req.request_id}}}}
+                 .dump();
+    return r;
+  }
+  Data d{Data::type::object};
+  d.set("status", std::to_string(status));
+  d.set("heading", heading);
+  d.set("message", message);
+  d.set("request_id", req.request_id);
+  PageContext pc;
+  pc.lang = req.lang;
+  pc.title = heading;
+  pc.path = "/";
+  Response r;
+  r.status = status;
+  r.body = renderer_.page("error", d, pc);
+  return r;
+}
+
+std::vector<Route> App::routes() {
+  std::vector<Route> routes;
+  routes.push_back({Method::get, "/", Exec::worker, [this](const Request& req) {
+                      return page(req, "home", "home.page_title", Data{Data::type::object});
+                    }});
+  routes.push_back({Method::get, "/om", Exec::worker, [this](const Request& req) {
+                      return page(req, "about", "about.page_title", Data{Data::type::object});
+                    }});
+  routes.push_back({Method::get, "/healthz", Exec::io, [](const Request&) {
+                      Response r;
+                      r.content_type = "text/plain; charset=utf-8";
+                      r.body = "ok\n";
+                      r.header("Cache-Control", "no-store");
+                      return r;
+                    }});
+  routes.push_back({Method::get, "/readyz", Exec::worker, [this](const Request&) {
+                      Response r;
+                      r.content_type = "text/plain; charset=utf-8";
+                      r.header("Cache-Control", "no-store");
+                      auto st = db_.ping();
+                      r.status = st ? 200 : 503;
+                      r.body = st ? "ready\n" : "database unavailable\n";
+                      return r;
+                    }});
+  routes.push_back({Method::get, "/metrics", Exec::io, [this](const Request&) {
+                      Response r;
+                      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                      r.header("Cache-Control", "no-store");
+                      r.body = metrics_->render();
+                      return r;
+                    }});
+  routes.push_back({Method::get, "/assets/:file", Exec::io, [this](const Request& req) {
+                      const Asset* a = assets_.find_by_file(req.route.at("file"));
+                      if (!a) return error_page(req, 404);
+                      Response r;
+                      r.content_type = a->content_type;
+                      r.header("Cache-Control", "public, max-age=31536000, immutable");
+                      r.header("ETag", a->etag);
+                      if (req.header("if-none-match") == a->etag) {
+                        r.status = 304;
+                        return r;
+                      }
+                      r.body = std::string(a->data);
+                      return r;
+                    }});
+  return routes;
+}
+
+}  // namespace samskap::web

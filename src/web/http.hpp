@@ -1,0 +1,86 @@
+#pragma once
+// The HTTP layer's own request and response values, independent of RESTinio,
+// so handlers are plain functions that tests can call directly.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/language.hpp"
+
+namespace samskap::web {
+
+enum class Method { get, post, put, patch, del, head, options, other };
+std::string_view to_string(Method m) noexcept;
+
+using Params = std::map<std::string, std::string, std::less<>>;
+
+struct Request {
+  Method method = Method::get;
+  std::string path;    // decoded path, without the query
+  std::string target;  // the raw request target (path and query), for redirects
+  Params query;        // decoded query parameters (the last of repeated names wins)
+  Params route;        // values of :placeholders in the route pattern
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::map<std::string, std::string> cookies;
+  std::string body;
+  std::string request_id;
+  Language lang = kDefaultLanguage;
+  bool lang_from_query = false;  // ?lang= was given: the response remembers it in a cookie
+
+  std::string_view header(std::string_view lower_name) const;
+  std::string_view query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// Where a handler runs: `io` for cheap, never-blocking handlers (health, static
+// files); `worker` for everything that may touch the database or do heavy work.
+enum class Exec { io, worker };
+
+struct Route {
+  Method method;
+  std::string pattern;  // RESTinio express syntax: "/kunnskap/:topic"
+  Exec exec;
+  Handler handler;
+};
+
+// Maps an expected error to its HTTP status.
+int status_for(ErrorCode code) noexcept;
+
+// Parses a Cookie header ("a=1; b=2"). Malformed pairs are skipped; at most 64
+// cookies and 8 KiB are read.
+std::map<std::string, std::string> parse_cookies(std::string_view header);
+
+// Percent-decodes a URL component ('+' as space when `plus_is_space`).
+// nullopt for malformed escapes or decoded control bytes other than tab/newline.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
+
+// Parses an application/x-www-form-urlencoded body or query string. Errors
+// (invalid_input, "error.bad_request") on malformed escapes, invalid UTF-8,
+// more than `max_fields` fields.
+Result<Params> parse_urlencoded(std::string_view s, std::size_t max_fields = 256);
+
+// True when `s` is valid UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view s) noexcept;
+
+// HTML-escapes text for the few places that build HTML outside templates.
+std::string html_escape(std::string_view s);
+
+}  // namespace samskap::web

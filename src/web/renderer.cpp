@@ -1,0 +1,123 @@
+#include "web/renderer.hpp"
+
+#include <stdexcept>
+#include <unordered_map>
+
+#include "core/version.hpp"
+
+namespace samskap::web {
+
+namespace templates_embedded {
+std::span<const EmbeddedFile> files();
+}
+std::span<const EmbeddedFile> embedded_templates() { return templates_embedded::files(); }
+
+namespace {
+
+using kainjow::mustache::mustache;
+
+// Dotted keys -> nested mustache objects.
+struct Node {
+  std::string text;
+  bool has_text = false;
+  std::map<std::string, Node> children;
+};
+
+Data to_data(const Node& n) {
+  if (n.children.empty()) return Data(n.text);
+  Data obj{Data::type::object};
+  for (const auto& [k, child] : n.children) obj.set(k, to_data(child));
+  return obj;
+}
+
+Data catalog_tree(const content::Catalog::Messages& messages) {
+  Node root;
+  for (const auto& [key, text] : messages) {
+    Node* n = &root;
+    std::size_t start = 0;
+    while (true) {
+      auto dot = key.find('.', start);
+      n = &n->children[key.substr(start, dot - start)];
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    n->text = text;
+    n->has_text = true;
+  }
+  Data wrapped{Data::type::object};
+  wrapped.set("t", to_data(root));
+  return wrapped;
+}
+
+}  // namespace
+
+Renderer::Renderer(std::span<const EmbeddedFile> templates, const content::Catalog& catalog,
+                   const AssetTable& assets)
+    : catalog_(catalog),
+      assets_(assets),
+      t_nb_(catalog_tree(catalog.messages(Language::nb))),
+      t_en_(catalog_tree(catalog.messages(Language::en))) {
+  for (const auto& f : templates) {
+    if (!f.path.ends_with(".mustache")) continue;
+    std::string src(f.data);
+    mustache m(src);
+    if (!m.is_valid())
+      throw std::runtime_error("templates/" + std::string(f.path) + ": " + m.error_message());
+    sources_.emplace(std::string(f.path), std::move(src));
+  }
+  if (!sources_.contains("layout.mustache")) throw std::runtime_error("templates/layout.mustache is missing");
+}
+
+std::string Renderer::render(std::string_view path, const Data& data, Language lang) const {
+  thread_local std::unordered_map<std::string, std::unique_ptr<mustache>> cache;
+  std::string key(path);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    auto src = sources_.find(path);
+    if (src == sources_.end()) throw std::runtime_error("no template " + key);
+    it = cache.emplace(key, std::make_unique<mustache>(src->second)).first;
+  }
+  // The catalogue ({{t.…}}) is shared, never copied: it sits below the page
+  // data in the context stack.
+  kainjow::mustache::context<std::string> ctx;
+  ctx.push(lang == Language::en ? &t_en_ : &t_nb_);
+  ctx.push(&data);
+  return it->second->render(ctx);
+}
+
+std::string Renderer::page(std::string_view name, const Data& data, const PageContext& pc) const {
+  std::string body = render("pages/" + std::string(name) + ".mustache", data, pc.lang);
+  const bool en = pc.lang == Language::en;
+  Data layout{Data::type::object};
+  layout.set("lang", std::string(code(pc.lang)));
+  layout.set("title", pc.title);
+  layout.set("body", body);
+  layout.set("version", std::string(kVersion));
+  layout.set("css_url", assets_.url("app.css"));
+  layout.set("js_url", assets_.url("app.js"));
+  layout.set("htmx_url", assets_.url("htmx.min.js"));
+  // The language switch points at the same page in the other language.
+  Data sw{Data::type::object};
+  sw.set("href", pc.path + "?lang=" + (en ? "nb" : "en"));
+  sw.set("hreflang", en ? "nb" : "en");
+  sw.set("label", std::string(catalog_.text(pc.lang, "layout.switch_language")));
+  layout.set("lang_switch", sw);
+  Data nav{Data::type::list};
+  for (const auto& [href, key] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"/", "nav.home"}, {"/kunnskap", "nav.knowledge"}, {"/om", "nav.about"}}) {
+    Data item{Data::type::object};
+    item.set("href", href);
+    item.set("label", std::string(catalog_.text(pc.lang, key)));
+    bool current = pc.path == href || (std::string_view(href) != "/" && pc.path.starts_with(href));
+    item.set("current", current ? Data::type::bool_true : Data::type::bool_false);
+    nav.push_back(item);
+  }
+  layout.set("nav", nav);
+  return render("layout.mustache", layout, pc.lang);
+}
+
+std::string Renderer::fragment(std::string_view name, const Data& data, Language lang) const {
+  return render(std::string(name) + ".mustache", data, lang);
+}
+
+}  // namespace samskap::web
