@@ -1,1 +1,0 @@
-namespace samskap::mi { int placeholder() { return 0; } }
