@@ -294,14 +294,12 @@ class Builder {
     std::unordered_map<std::uint32_t, std::pair<float, float>> tf;
     if (!analyze_words(d.title_text, lang_, words_)) return false;
     for (const Word& w : words_) {
-      if (w.stop) continue;
       const std::uint32_t t = term_id(w.term);
       d.title_tokens.push_back({t, w.begin, w.end});
       tf[t].first += 1;
     }
     if (!analyze_words(d.body, lang_, words_)) return false;
     for (const Word& w : words_) {
-      if (w.stop) continue;
       const std::uint32_t t = term_id(w.term);
       d.body_tokens.push_back({t, w.begin, w.end});
       tf[t].second += 1;
@@ -456,14 +454,31 @@ void make_snippet(const std::string& text, const std::vector<Token>& tokens,
   std::size_t begin = 0;
   std::size_t end = text.size();
   if (text.size() > kSnippetBytes) {
-    const std::size_t first = marks.empty() ? 0 : marks.front()->begin;
-    if (first > kSnippetLead) {
-      const std::size_t want = first - kSnippetLead;
-      for (const Token& t : tokens) {
-        if (t.begin >= want) {
-          begin = t.begin;
-          break;
+    // The first token at or after `want`: where a window may start.
+    const auto snap = [&](std::size_t want) -> std::size_t {
+      if (want == 0) return 0;
+      for (const Token& t : tokens)
+        if (t.begin >= want) return t.begin;
+      return want;
+    };
+    // Try a window led by each match; keep the one showing the most distinct
+    // matched terms (then the most matches, then the earliest).
+    std::size_t best_distinct = 0, best_count = 0;
+    for (const Token* m : marks) {
+      const std::size_t start = snap(m->begin > kSnippetLead ? m->begin - kSnippetLead : 0);
+      std::unordered_set<std::uint32_t> distinct;
+      std::size_t count = 0;
+      for (const Token* o : marks) {
+        if (o->begin >= start && o->end <= start + kSnippetBytes) {
+          distinct.insert(o->term);
+          ++count;
         }
+      }
+      if (distinct.size() > best_distinct ||
+          (distinct.size() == best_distinct && count > best_count)) {
+        best_distinct = distinct.size();
+        best_count = count;
+        begin = start;
       }
     }
     const std::size_t limit = begin + kSnippetBytes;
@@ -473,7 +488,6 @@ void make_snippet(const std::string& text, const std::vector<Token>& tokens,
       if (t.end > limit) break;
       end = t.end;
     }
-    if (end <= begin) end = std::min(text.size(), begin);  // no token fits: empty window
   }
   const std::string lead = begin > 0 ? "… " : "";
   hit.snippet = lead + text.substr(begin, end - begin) + (end < text.size() ? " …" : "");
