@@ -61,9 +61,10 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
     auto seconds = std::max<long long>(1, options.busy_timeout.count() / 1000);
     connect = "db=" + quote_param(parsed->sqlite_path) + " timeout=" + std::to_string(seconds);
   } else {
-    connect = parsed->postgres_dsn;
-    if (connect.find("connect_timeout") == std::string::npos)
-      connect += (connect.find('?') == std::string::npos ? "?" : "&") + std::string("connect_timeout=5");
+    auto conninfo = postgres_keyword_conninfo(parsed->postgres_dsn);
+    if (!conninfo) return std::move(conninfo).error();
+    connect = *conninfo;
+    if (connect.find("connect_timeout=") == std::string::npos) connect += " connect_timeout='5'";
   }
 
   db->pool_ = std::make_unique<soci::connection_pool>(options.pool_size);

@@ -22,6 +22,12 @@ struct DatabaseUrl {
 // path, control characters, or longer than 4 KiB.
 Result<DatabaseUrl> parse_database_url(std::string_view url);
 
+// Converts a postgresql:// URL to libpq's keyword/value form
+// ("host='h' port='5432' dbname='d'"), which SOCI passes through unchanged
+// (SOCI 4.0 mangles URIs). Percent-escapes are decoded; only libpq's common
+// parameters are accepted in the query. invalid_input otherwise.
+Result<std::string> postgres_keyword_conninfo(std::string_view url);
+
 // The URL with any password replaced by "***", safe for logs and messages.
 std::string redact_database_url(std::string_view url);
 

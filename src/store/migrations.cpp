@@ -5,6 +5,8 @@
 #include <map>
 #include <soci/soci.h>
 
+#include "store/sql_time.hpp"
+
 namespace samskap::store {
 
 namespace migrations_data {
@@ -23,14 +25,7 @@ std::string first_line(std::string s) {
   return s;
 }
 
-std::string now_iso(const Clock& clock) {
-  auto t = std::chrono::system_clock::to_time_t(clock.now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string now_iso(const Clock& clock) { return iso_utc(clock.now()); }
 
 void ensure_table(soci::session& s) {
   s << "CREATE TABLE IF NOT EXISTS schema_migrations ("
