@@ -87,11 +87,13 @@ std::string report_table(const std::vector<TaskReport>& reports) {
     for (std::size_t c = 0; c < r.classes.size(); ++c)
       out << "  " << r.classes[c] << " F1 " << fmt(r.f1[c]) << "\n";
     out << "  confusion (rows gold, columns predicted):";
-    for (const auto& c : r.classes) out << " " << c;
+    for (const auto& c : r.classes)
+      out << " " << c;
     out << "\n";
     for (std::size_t g = 0; g < r.classes.size(); ++g) {
       out << "    " << r.classes[g] << ":";
-      for (int n : r.confusion[g]) out << " " << n;
+      for (int n : r.confusion[g])
+        out << " " << n;
       out << "\n";
     }
   }
@@ -138,14 +140,19 @@ int run_train(const MiOptions& o) {
     std::string_view file;
     const char* title;
   };
-  for (const Spec& s : {Spec{FeatureSet::full, kFullModelFile, "English full model (words, word bigrams, character 2-5-grams, cues, previous utterance)"},
-                        Spec{FeatureSet::cue, kCueModelFile, "Cue model (lexicon categories and language-independent features; used for Norwegian)"}}) {
+  for (const Spec& s : {Spec{FeatureSet::full, kFullModelFile,
+                             "English full model (words, word bigrams, character 2-5-grams, cues, "
+                             "previous utterance)"},
+                        Spec{FeatureSet::cue, kCueModelFile,
+                             "Cue model (lexicon categories and language-independent features; "
+                             "used for Norwegian)"}}) {
     report << "\n## " << s.title << "\n\nFile: `models/" << s.file << "`\n\n";
     if (!o.skip_cv) {
       auto t1 = clock::now();
       auto cv = cross_validate(*data, s.set, engine->en, opt);
-      report << "Grouped cross-validation (" << fmt(std::chrono::duration<double>(clock::now() - t1).count(), 1)
-             << " s):\n\n```\n" << report_table(cv) << "```\n";
+      report << "Grouped cross-validation ("
+             << fmt(std::chrono::duration<double>(clock::now() - t1).count(), 1) << " s):\n\n```\n"
+             << report_table(cv) << "```\n";
       for (const auto& r : cv)
         std::cout << "cv " << s.file << " " << r.task << " macro-F1 " << fmt(r.macro_f1) << "\n";
     }
@@ -159,10 +166,11 @@ int run_train(const MiOptions& o) {
     char sum[32];
     std::snprintf(sum, sizeof sum, "%016llx", static_cast<unsigned long long>(fnv1a64(bytes)));
     report << "\nSize " << bytes.size() << " bytes, FNV-1a-64 " << sum << "; features per task:";
-    for (const auto& [task, m] : b.tasks) report << " " << task << " " << m.features();
+    for (const auto& [task, m] : b.tasks)
+      report << " " << task << " " << m.features();
     report << ".\n";
-    std::cout << "wrote " << (out / s.file).string() << " (" << bytes.size() << " bytes, fnv " << sum
-              << ")\n";
+    std::cout << "wrote " << (out / s.file).string() << " (" << bytes.size() << " bytes, fnv "
+              << sum << ")\n";
   }
   if (!o.skip_cv) {
     std::ofstream r(out / "report.md", std::ios::trunc);
@@ -178,7 +186,8 @@ Result<std::vector<RoleOverride>> parse_roles(const std::vector<std::string>& sp
   for (const auto& s : specs) {
     auto eq = s.rfind('=');
     if (eq == std::string::npos || eq == 0)
-      return Error::invalid("mi.error.bad_role", "expected NAME=facilitator or NAME=participant: " + s);
+      return Error::invalid("mi.error.bad_role",
+                            "expected NAME=facilitator or NAME=participant: " + s);
     auto role = parse_role(s.substr(eq + 1));
     if (!role) return Error::invalid("mi.error.bad_role", "unknown role in " + s);
     out.push_back({s.substr(0, eq), *role});
@@ -189,10 +198,17 @@ Result<std::vector<RoleOverride>> parse_roles(const std::vector<std::string>& sp
 nlohmann::json code_json(const CodedUtterance& c) {
   nlohmann::json j;
   const auto& k = c.code;
-  if (k.behaviour) j["behaviour"] = {{"code", to_string(k.behaviour->value)}, {"confidence", k.behaviour->confidence}};
-  if (k.question) j["question"] = {{"code", to_string(k.question->value)}, {"confidence", k.question->confidence}};
-  if (k.reflection) j["reflection"] = {{"code", to_string(k.reflection->value)}, {"confidence", k.reflection->confidence}};
-  if (k.input) j["input"] = {{"code", to_string(k.input->value)}, {"confidence", k.input->confidence}};
+  if (k.behaviour)
+    j["behaviour"] = {{"code", to_string(k.behaviour->value)},
+                      {"confidence", k.behaviour->confidence}};
+  if (k.question)
+    j["question"] = {{"code", to_string(k.question->value)},
+                     {"confidence", k.question->confidence}};
+  if (k.reflection)
+    j["reflection"] = {{"code", to_string(k.reflection->value)},
+                       {"confidence", k.reflection->confidence}};
+  if (k.input)
+    j["input"] = {{"code", to_string(k.input->value)}, {"confidence", k.input->confidence}};
   if (k.talk) j["talk"] = {{"code", to_string(k.talk->value)}, {"confidence", k.talk->confidence}};
   if (k.role == Role::facilitator) {
     j["affirmation"] = k.affirmation;
@@ -269,7 +285,8 @@ int run_analyse(const MiOptions& o) {
     j["language"] = code(a->language);
     j["language_detected"] = a->language_detected;
     j["model"] = a->model;
-    for (const auto& [sp, r] : a->roles) j["roles"][sp] = to_string(r);
+    for (const auto& [sp, r] : a->roles)
+      j["roles"][sp] = to_string(r);
     j["utterances"] = nlohmann::json::array();
     for (std::size_t i = 0; i < a->utterances.size(); ++i) {
       const auto& u = a->utterances[i];
@@ -296,14 +313,19 @@ int run_analyse(const MiOptions& o) {
     js["talk_basis"] = s.talk_basis;
     js["talk_share"] = nlohmann::json::array();
     for (const auto& sh : s.talk_share)
-      js["talk_share"].push_back({{"speaker", sh.speaker}, {"role", to_string(sh.role)}, {"share", sh.share}});
+      js["talk_share"].push_back(
+          {{"speaker", sh.speaker}, {"role", to_string(sh.role)}, {"share", sh.share}});
     if (s.most_change_talk)
-      js["most_change_talk"] = {{"first", s.most_change_talk->first}, {"last", s.most_change_talk->last},
-                                {"change", s.most_change_talk->change}, {"sustain", s.most_change_talk->sustain}};
+      js["most_change_talk"] = {{"first", s.most_change_talk->first},
+                                {"last", s.most_change_talk->last},
+                                {"change", s.most_change_talk->change},
+                                {"sustain", s.most_change_talk->sustain}};
     j["summary"] = js;
     j["feedback"] = nlohmann::json::array();
     for (const auto& f : a->feedback)
-      j["feedback"].push_back({{"utterance", f.utterance}, {"reflection", f.reflection}, {"open_question", f.open_question}});
+      j["feedback"].push_back({{"utterance", f.utterance},
+                               {"reflection", f.reflection},
+                               {"open_question", f.open_question}});
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -331,11 +353,12 @@ int run_analyse(const MiOptions& o) {
   }
   std::cout << "\nreflection:question " << figure_text(s.reflection_to_question, "")
             << "\ncomplex reflections " << figure_text(s.percent_complex, "%")
-            << "\nopen questions " << figure_text(s.percent_open, "%")
-            << "\nMI-adherent " << s.mi_adherent << ", MI-non-adherent " << s.mi_non_adherent
-            << "\nchange talk " << s.change_talk << ", sustain talk " << s.sustain_talk
-            << "\ntalk share (" << s.talk_basis << "):";
-  for (const auto& sh : s.talk_share) std::cout << " " << sh.speaker << " " << fmt(100 * sh.share, 0) << "%";
+            << "\nopen questions " << figure_text(s.percent_open, "%") << "\nMI-adherent "
+            << s.mi_adherent << ", MI-non-adherent " << s.mi_non_adherent << "\nchange talk "
+            << s.change_talk << ", sustain talk " << s.sustain_talk << "\ntalk share ("
+            << s.talk_basis << "):";
+  for (const auto& sh : s.talk_share)
+    std::cout << " " << sh.speaker << " " << fmt(100 * sh.share, 0) << "%";
   std::cout << "\n";
   if (s.most_change_talk)
     std::cout << "most change talk: utterances " << s.most_change_talk->first << "-"
@@ -383,7 +406,8 @@ int run_classify(const MiOptions& o) {
   for (std::size_t r = 1; r < recs->size(); ++r) {
     auto& f = (*recs)[r].fields;
     if (f.size() < recs->front().fields.size())
-      return fail(Error::invalid("mi.error.bad_csv", "too few fields at line " + std::to_string((*recs)[r].line)));
+      return fail(Error::invalid("mi.error.bad_csv",
+                                 "too few fields at line " + std::to_string((*recs)[r].line)));
     f.resize(header.size());
     groups[f[*tid]].push_back(r);
   }
@@ -399,7 +423,9 @@ int run_classify(const MiOptions& o) {
     for (auto r : rows) {
       const auto& f = (*recs)[r].fields;
       auto role = parse_role(f[*who]);
-      if (!role) return fail(Error::invalid("mi.error.bad_csv", "unknown interlocutor at line " + std::to_string((*recs)[r].line)));
+      if (!role)
+        return fail(Error::invalid(
+            "mi.error.bad_csv", "unknown interlocutor at line " + std::to_string((*recs)[r].line)));
       t.utterances.push_back({f[*who], f[*txt], {}, {}, (*recs)[r].line});
       roles[f[*who]] = *role;
     }
@@ -424,7 +450,8 @@ int run_classify(const MiOptions& o) {
     out.push_back('\n');
   };
   write_row(header);
-  for (std::size_t r = 1; r < recs->size(); ++r) write_row((*recs)[r].fields);
+  for (std::size_t r = 1; r < recs->size(); ++r)
+    write_row((*recs)[r].fields);
   std::ofstream f(o.output, std::ios::binary | std::ios::trunc);
   f << out;
   if (!f) return fail(Error::invalid("mi.error.io", o.output + ": cannot write"));
@@ -457,16 +484,20 @@ int run_evaluate(const MiOptions& o) {
   auto engine = load_engine(o);
   if (!engine) return fail(engine.error());
   Language lang = o.lang == "nb" ? Language::nb : Language::en;
-  ModelChoice choice = o.model == "cue" ? ModelChoice::cue : o.model == "full" ? ModelChoice::full : ModelChoice::automatic;
+  ModelChoice choice = o.model == "cue"    ? ModelChoice::cue
+                       : o.model == "full" ? ModelChoice::full
+                                           : ModelChoice::automatic;
   bool full = model_name(lang, choice) == "en-full";
   const auto& bundle = full ? engine->full_en : engine->cue;
-  if (!bundle) return fail(Error::invalid("mi.error.no_model", "model not loaded; run `samskap mi train`"));
+  if (!bundle)
+    return fail(Error::invalid("mi.error.no_model", "model not loaded; run `samskap mi train`"));
   auto reports = mi::evaluate(*bundle, *data, engine->lexicon(lang));
   if (o.format == "json")
     std::cout << report_json(reports).dump(2) << "\n";
   else
     std::cout << "model " << model_name(lang, choice) << ", language " << code(lang) << ", "
-              << data->size() << " utterances\n" << report_table(reports);
+              << data->size() << " utterances\n"
+              << report_table(reports);
   return 0;
 }
 
@@ -478,7 +509,8 @@ std::function<int()> add_mi_command(CLI::App& app) {
   mi->require_subcommand(1);
 
   auto* train = mi->add_subcommand("train", "Train the MI models from AnnoMI into models/");
-  train->add_option("--data", o->data_dir, "AnnoMI folder (default ../shared/data/annomi from the repo root)");
+  train->add_option("--data", o->data_dir,
+                    "AnnoMI folder (default ../shared/data/annomi from the repo root)");
   train->add_option("--models", o->models_dir, "Output folder (default models/)");
   train->add_flag("--skip-cv", o->skip_cv, "Train only; no cross-validation or report");
   train->add_option("--c", o->c, "LIBLINEAR cost (default 1)");
@@ -489,26 +521,31 @@ std::function<int()> add_mi_command(CLI::App& app) {
     an->add_option("file", o->file, "Transcript: text, WebVTT, SRT or CSV")->required();
     an->add_option("--format", o->format, "Output format")
         ->check(CLI::IsMember({"text", "table", "json", "csv"}));
-    an->add_option("--lang", o->lang, "Transcript language")->check(CLI::IsMember({"auto", "nb", "en"}));
+    an->add_option("--lang", o->lang, "Transcript language")
+        ->check(CLI::IsMember({"auto", "nb", "en"}));
     an->add_option("--role", o->roles, "NAME=facilitator or NAME=participant (repeatable)");
     an->add_option("--input-format", o->input_format, "Force the input format")
         ->check(CLI::IsMember({"text", "vtt", "srt", "csv"}));
     an->add_option("--model", o->model, "Model")->check(CLI::IsMember({"auto", "full", "cue"}));
-    an->add_option("--models", o->models_dir, "Load models from this folder instead of the built-in ones");
+    an->add_option("--models", o->models_dir,
+                   "Load models from this folder instead of the built-in ones");
     an->callback([o] { o->which = "analyse"; });
   }
 
   auto* cl = mi->add_subcommand("classify", "Fill AnnoMI label columns of a CSV file");
   cl->add_option("--input", o->input, "Input CSV")->required();
   cl->add_option("--output", o->output, "Output CSV")->required();
-  cl->add_option("--lang", o->lang, "Language of the utterances")->check(CLI::IsMember({"en", "nb", "auto"}));
+  cl->add_option("--lang", o->lang, "Language of the utterances")
+      ->check(CLI::IsMember({"en", "nb", "auto"}));
   cl->add_option("--models", o->models_dir, "Model folder");
   cl->callback([o] { o->which = "classify"; });
 
   auto* ev = mi->add_subcommand("evaluate", "Macro-F1 of the models (grouped CV, or on --data)");
-  ev->add_option("--data", o->data_file, "Labelled CSV (AnnoMI columns) to score the shipped model on");
+  ev->add_option("--data", o->data_file,
+                 "Labelled CSV (AnnoMI columns) to score the shipped model on");
   ev->add_option("--annomi", o->data_dir, "AnnoMI folder for cross-validation");
-  ev->add_option("--lang", o->lang, "Language of --data")->check(CLI::IsMember({"en", "nb", "auto"}));
+  ev->add_option("--lang", o->lang, "Language of --data")
+      ->check(CLI::IsMember({"en", "nb", "auto"}));
   ev->add_option("--model", o->model, "Model")->check(CLI::IsMember({"auto", "full", "cue"}));
   ev->add_option("--models", o->models_dir, "Model folder");
   ev->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));

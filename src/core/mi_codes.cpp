@@ -8,19 +8,26 @@ std::string_view to_string(Role r) noexcept {
 
 std::string_view to_string(Behaviour b) noexcept {
   switch (b) {
-    case Behaviour::reflection: return "reflection";
-    case Behaviour::question: return "question";
-    case Behaviour::input: return "therapist_input";
-    case Behaviour::other: return "other";
+    case Behaviour::reflection:
+      return "reflection";
+    case Behaviour::question:
+      return "question";
+    case Behaviour::input:
+      return "therapist_input";
+    case Behaviour::other:
+      return "other";
   }
   return "other";
 }
 
 std::string_view to_string(TalkType t) noexcept {
   switch (t) {
-    case TalkType::change: return "change";
-    case TalkType::neutral: return "neutral";
-    case TalkType::sustain: return "sustain";
+    case TalkType::change:
+      return "change";
+    case TalkType::neutral:
+      return "neutral";
+    case TalkType::sustain:
+      return "sustain";
   }
   return "neutral";
 }
@@ -35,10 +42,14 @@ std::string_view to_string(ReflectionType r) noexcept {
 
 std::string_view to_string(InputType i) noexcept {
   switch (i) {
-    case InputType::information: return "information";
-    case InputType::advice: return "advice";
-    case InputType::negotiation: return "negotiation";
-    case InputType::options: return "options";
+    case InputType::information:
+      return "information";
+    case InputType::advice:
+      return "advice";
+    case InputType::negotiation:
+      return "negotiation";
+    case InputType::options:
+      return "options";
   }
   return "information";
 }
@@ -74,8 +85,8 @@ std::optional<ReflectionType> parse_reflection_type(std::string_view s) noexcept
 }
 
 std::optional<InputType> parse_input_type(std::string_view s) noexcept {
-  for (auto i : {InputType::information, InputType::advice, InputType::negotiation,
-                 InputType::options})
+  for (auto i :
+       {InputType::information, InputType::advice, InputType::negotiation, InputType::options})
     if (to_string(i) == s) return i;
   return std::nullopt;
 }

@@ -6,10 +6,14 @@ namespace samskap::mi {
 
 std::string_view to_string(Rating r) noexcept {
   switch (r) {
-    case Rating::none: return "none";
-    case Rating::below_fair: return "below_fair";
-    case Rating::fair: return "fair";
-    case Rating::good: return "good";
+    case Rating::none:
+      return "none";
+    case Rating::below_fair:
+      return "below_fair";
+    case Rating::fair:
+      return "fair";
+    case Rating::good:
+      return "good";
   }
   return "none";
 }
@@ -22,9 +26,15 @@ Rating rate(double v, double fair, double good) noexcept {
 }
 }  // namespace
 
-Rating rate_reflection_to_question(double ratio) noexcept { return rate(ratio, 1.0, 2.0); }
-Rating rate_percent_complex(double percent) noexcept { return rate(percent, 40.0, 50.0); }
-Rating rate_percent_open(double percent) noexcept { return rate(percent, 50.0, 70.0); }
+Rating rate_reflection_to_question(double ratio) noexcept {
+  return rate(ratio, 1.0, 2.0);
+}
+Rating rate_percent_complex(double percent) noexcept {
+  return rate(percent, 40.0, 50.0);
+}
+Rating rate_percent_open(double percent) noexcept {
+  return rate(percent, 50.0, 70.0);
+}
 
 Summary summarise(const std::vector<MetricUtterance>& utterances, std::size_t window) {
   Summary s;
@@ -64,15 +74,24 @@ Summary summarise(const std::vector<MetricUtterance>& utterances, std::size_t wi
           ++s.inputs;
           if (c.input) ++s.counts["therapist_input." + std::string(to_string(c.input->value))];
           break;
-        case Behaviour::other: break;
+        case Behaviour::other:
+          break;
       }
     }
     if (c.talk) {
       ++s.counts["talk." + std::string(to_string(c.talk->value))];
       switch (c.talk->value) {
-        case TalkType::change: ++s.change_talk; delta[i] = 1; break;
-        case TalkType::sustain: ++s.sustain_talk; delta[i] = -1; break;
-        case TalkType::neutral: ++s.neutral_talk; break;
+        case TalkType::change:
+          ++s.change_talk;
+          delta[i] = 1;
+          break;
+        case TalkType::sustain:
+          ++s.sustain_talk;
+          delta[i] = -1;
+          break;
+        case TalkType::neutral:
+          ++s.neutral_talk;
+          break;
       }
     }
     if (c.role == Role::facilitator) {
@@ -80,7 +99,8 @@ Summary summarise(const std::vector<MetricUtterance>& utterances, std::size_t wi
       if (c.autonomy) ++s.counts["autonomy"];
       if (c.summary) ++s.counts["summary"];
       if (c.permission_asked) ++s.counts["permission"];
-      s.mi_adherent += (c.affirmation ? 1 : 0) + (c.autonomy ? 1 : 0) + (c.permission_asked ? 1 : 0);
+      s.mi_adherent +=
+          (c.affirmation ? 1 : 0) + (c.autonomy ? 1 : 0) + (c.permission_asked ? 1 : 0);
       if (c.non_adherent) {
         ++s.mi_non_adherent;
         ++s.counts["non_adherent"];
@@ -114,7 +134,8 @@ Summary summarise(const std::vector<MetricUtterance>& utterances, std::size_t wi
       if (sh.speaker == u.speaker) sh.amount += amount;
     total += amount;
   }
-  for (auto& sh : shares) sh.share = total > 0 ? sh.amount / total : 0.0;
+  for (auto& sh : shares)
+    sh.share = total > 0 ? sh.amount / total : 0.0;
   s.talk_share = std::move(shares);
 
   if (s.change_talk > 0 && !utterances.empty()) {

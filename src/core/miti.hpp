@@ -24,8 +24,8 @@ namespace samskap::mi {
 struct MetricUtterance {
   std::string speaker;
   UtteranceCode code;
-  std::size_t words = 0;                 // word count of the utterance text
-  std::optional<double> duration_s;      // from cue timings when present
+  std::size_t words = 0;             // word count of the utterance text
+  std::optional<double> duration_s;  // from cue timings when present
 };
 
 enum class Rating { none, below_fair, fair, good };
@@ -67,7 +67,7 @@ struct Summary {
   Figure percent_open;            // 100 * open / questions (MITI 3.1.1 thresholds)
   Figure percent_change_talk;     // 100 * change / (change + sustain)
   std::string talk_basis;         // "seconds" when every utterance has a duration, else "words"
-  std::vector<SpeakerShare> talk_share;  // in order of first appearance
+  std::vector<SpeakerShare> talk_share;      // in order of first appearance
   std::vector<std::size_t> righting_reflex;  // indices of non-adherent utterances
   std::optional<Stretch> most_change_talk;   // best window, when any change talk
 };

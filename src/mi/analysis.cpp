@@ -35,6 +35,8 @@ std::string swapped_words(const Templates& t, std::string_view text) {
   }
   if (tokens.size() < 3) return {};
   if (tokens.size() > 14) tokens.erase(tokens.begin(), tokens.end() - 14);
+  if (t.negation_before_verb && tokens.size() >= 3 && (tokens[2] == "ikke" || tokens[2] == "aldri"))
+    std::swap(tokens[1], tokens[2]);
   std::string out;
   for (const auto& tok : tokens) {
     auto sw = t.swaps.find(tok);

@@ -30,7 +30,7 @@ struct AnalyseOptions {
 // participant's previous words.
 struct RightingReflex {
   std::size_t utterance = 0;
-  std::string reflection;     // empty when there were no participant words to reflect
+  std::string reflection;  // empty when there were no participant words to reflect
   std::string open_question;
 };
 

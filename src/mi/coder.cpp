@@ -88,7 +88,8 @@ Result<std::vector<CodedUtterance>> code_transcript(const Engine& engine, Langua
         case Behaviour::input:
           if (m_i) c.code.input = best<InputType>(*m_i, x, parse_input_type);
           break;
-        case Behaviour::other: break;
+        case Behaviour::other:
+          break;
       }
     }
     c.code.affirmation = hit(c_affirm);

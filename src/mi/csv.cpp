@@ -41,8 +41,8 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text, std::size_t max_f
     }
     if (c == '"') {
       if (!field.empty() || was_quoted)
-        return Error::invalid("mi.error.bad_csv",
-                              "stray quote inside an unquoted field at line " + std::to_string(line));
+        return Error::invalid("mi.error.bad_csv", "stray quote inside an unquoted field at line " +
+                                                      std::to_string(line));
       in_quotes = was_quoted = any = true;
       quote_line = line;
       continue;
@@ -70,8 +70,8 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text, std::size_t max_f
     }
   }
   if (in_quotes)
-    return Error::invalid("mi.error.bad_csv",
-                          "quote opened at line " + std::to_string(quote_line) + " is never closed");
+    return Error::invalid("mi.error.bad_csv", "quote opened at line " + std::to_string(quote_line) +
+                                                  " is never closed");
   if (any || !field.empty()) {
     if (!end_field()) return too_long();
     records.push_back(std::move(rec));

@@ -38,7 +38,8 @@ namespace {
 
 Result<std::string_view> need(std::string_view path) {
   auto d = embedded_data(path);
-  if (!d) return Error{ErrorCode::internal, "mi.error.bad_lexicon", std::string(path) + " not embedded"};
+  if (!d)
+    return Error{ErrorCode::internal, "mi.error.bad_lexicon", std::string(path) + " not embedded"};
   return *d;
 }
 
@@ -72,6 +73,7 @@ Templates parse_templates(std::string_view text) {
     if (key == "reflection") t.reflection = rest;
     if (key == "question") t.question = rest;
     if (key == "question_with") t.question_with = rest;
+    if (key == "negation_before_verb") t.negation_before_verb = rest == "true";
     if (key == "swap") {
       auto sp2 = rest.find(' ');
       if (sp2 != std::string_view::npos)

@@ -24,6 +24,9 @@ inline constexpr std::string_view kCueModelFile = "mi-cue.bin";
 struct Templates {
   std::string reflection, question, question_with;
   std::map<std::string, std::string> swaps;
+  // Bokmål: "du har ikke tid" -> "du ikke har tid" after "som"/"at" (the
+  // negation moves before the verb in a subordinate clause).
+  bool negation_before_verb = false;
 };
 
 struct Engine {

@@ -9,9 +9,11 @@ namespace samskap::mi {
 
 std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept {
   std::uint32_t h = 2166136261u;
-  for (char c : prefix) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  for (char c : prefix)
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   h = (h ^ 0x1Fu) * 16777619u;
-  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  for (char c : text)
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
   return h;
 }
 
@@ -39,7 +41,8 @@ class Builder {
     block_.erase(std::unique(block_.begin(), block_.end()), block_.end());
     if (!block_.empty()) {
       float v = weight / std::sqrt(static_cast<float>(block_.size()));
-      for (auto h : block_) out_.emplace_back(h, v);
+      for (auto h : block_)
+        out_.emplace_back(h, v);
     }
     block_.clear();
   }
@@ -95,8 +98,8 @@ void cue_block(Builder& b, const Lexicon& lex, const Prepared& p, std::string_vi
 
 }  // namespace
 
-FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur,
-                      const Prepared* prev, std::size_t index, std::size_t count) {
+FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, const Prepared* prev,
+                      std::size_t index, std::size_t count) {
   Builder b;
   const auto& t = cur.tokens;
   if (set == FeatureSet::full) {
@@ -110,10 +113,12 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur,
     b.close(1.0f);
     // Character 2-5-grams over the normalised text.
     std::string s = " ";
-    for (const auto& w : t) s += w + " ";
+    for (const auto& w : t)
+      s += w + " ";
     if (cur.question_mark) s += "? ";
     for (std::size_t n = 2; n <= 5; ++n)
-      for (std::size_t i = 0; i + n <= s.size(); ++i) b.add("c", std::string_view(s).substr(i, n));
+      for (std::size_t i = 0; i + n <= s.size(); ++i)
+        b.add("c", std::string_view(s).substr(i, n));
     b.close(1.0f);
   }
   // Cues and language-independent surface features.
@@ -139,7 +144,8 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur,
     double ov = overlap(cur, *prev);
     b.add("ovl", ov == 0.0 ? "0" : ov < 0.25 ? "low" : ov < 0.5 ? "mid" : "high");
     if (set == FeatureSet::full)
-      for (const auto& w : prev->tokens) b.add("pw", w);
+      for (const auto& w : prev->tokens)
+        b.add("pw", w);
   }
   b.close(set == FeatureSet::full ? 0.7f : 1.0f);
   return std::move(b).finish();

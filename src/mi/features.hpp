@@ -42,7 +42,7 @@ std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexc
 
 // Features of `cur` given the previous utterance (nullptr at the start),
 // its position `index` of `count` utterances in the conversation.
-FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur,
-                      const Prepared* prev, std::size_t index, std::size_t count);
+FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, const Prepared* prev,
+                      std::size_t index, std::size_t count);
 
 }  // namespace samskap::mi

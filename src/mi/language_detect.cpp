@@ -35,9 +35,9 @@ Result<Language> detect_language(const Transcript& t, const std::vector<std::str
   std::snprintf(buf, sizeof buf, "%zu words, %.0f %% English and %.0f %% Norwegian stop words",
                 s.tokens, 100 * s.en, 100 * s.nb);
   if (s.tokens < 5)
-    return Error::invalid("mi.error.unknown_language",
-                          std::string("too little text to tell the language (") + buf +
-                              "); choose it with --lang");
+    return Error::invalid(
+        "mi.error.unknown_language",
+        std::string("too little text to tell the language (") + buf + "); choose it with --lang");
   double hi = std::max(s.en, s.nb), lo = std::min(s.en, s.nb);
   if (hi < 0.15 || lo > 0.8 * hi)
     return Error::invalid("mi.error.unknown_language",

@@ -26,9 +26,11 @@ std::vector<std::string_view> split_ws(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+      ++i;
     std::size_t j = i;
-    while (j < s.size() && s[j] != ' ' && s[j] != '\t') ++j;
+    while (j < s.size() && s[j] != ' ' && s[j] != '\t')
+      ++j;
     if (j > i) out.push_back(s.substr(i, j - i));
     i = j;
   }
@@ -40,8 +42,8 @@ std::vector<std::string_view> split_ws(std::string_view s) {
 std::string stem(Language lang, std::string_view word) {
   sb_stemmer* s = stemmer_for(lang);
   if (s == nullptr || word.empty() || word.size() > 256) return std::string(word);
-  const sb_symbol* out =
-      sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()),
+                                         static_cast<int>(word.size()));
   if (out == nullptr) return std::string(word);
   return std::string(reinterpret_cast<const char*>(out),
                      static_cast<std::size_t>(sb_stemmer_length(s)));
@@ -73,13 +75,15 @@ Result<Lexicon> Lexicon::parse(Language lang, std::string_view text) {
                             "line " + std::to_string(line) + ": expected \"category pattern\"");
     std::string cat(parts[0]);
     if (cat == "filler") {
-      for (std::size_t i = 1; i < parts.size(); ++i) lex.fillers_.emplace_back(parts[i]);
+      for (std::size_t i = 1; i < parts.size(); ++i)
+        lex.fillers_.emplace_back(parts[i]);
       continue;
     }
     raws.push_back({cat, {parts.begin() + 1, parts.end()}, line});
   }
   std::map<std::string, std::size_t> index;
-  for (const auto& r : raws) index.emplace(r.category, 0);
+  for (const auto& r : raws)
+    index.emplace(r.category, 0);
   for (auto& [name, i] : index) {
     i = lex.categories_.size();
     lex.categories_.push_back(name);
@@ -128,7 +132,8 @@ Result<Lexicon> Lexicon::parse(Language lang, std::string_view text) {
 std::vector<std::string> Lexicon::stems(const std::vector<std::string>& tokens) const {
   std::vector<std::string> out;
   out.reserve(tokens.size());
-  for (const auto& t : tokens) out.push_back(stem(lang_, t));
+  for (const auto& t : tokens)
+    out.push_back(stem(lang_, t));
   return out;
 }
 
@@ -142,10 +147,14 @@ std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens)
     ++start;
   auto word_matches = [&](const Word& w, std::size_t i) {
     switch (w.kind) {
-      case Word::any: return true;
-      case Word::exact: return tokens[i] == w.text;
-      case Word::prefix: return tokens[i].compare(0, w.text.size(), w.text) == 0;
-      case Word::stem: return st[i] == w.text;
+      case Word::any:
+        return true;
+      case Word::exact:
+        return tokens[i] == w.text;
+      case Word::prefix:
+        return tokens[i].compare(0, w.text.size(), w.text) == 0;
+      case Word::stem:
+        return st[i] == w.text;
     }
     return false;
   };
@@ -156,7 +165,8 @@ std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens)
       if (e.anchored_start && p != 0 && p != start) continue;
       if (e.anchored_end && p + n != tokens.size()) continue;
       bool ok = true;
-      for (std::size_t k = 0; k < n && ok; ++k) ok = word_matches(e.words[k], p + k);
+      for (std::size_t k = 0; k < n && ok; ++k)
+        ok = word_matches(e.words[k], p + k);
       if (ok) {
         if (counts[e.category] < 255) ++counts[e.category];
         break;

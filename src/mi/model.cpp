@@ -10,7 +10,8 @@ static_assert(std::endian::native == std::endian::little, "model files are littl
 
 std::uint64_t fnv1a64(std::string_view bytes) noexcept {
   std::uint64_t h = 14695981039346656037ull;
-  for (char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  for (char c : bytes)
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
 }
 
@@ -34,12 +35,14 @@ std::uint32_t mix(std::uint32_t h) noexcept {
 
 void LinearModel::build_index() {
   std::size_t cap = 16;
-  while (cap < 2 * hashes_.size()) cap <<= 1;
+  while (cap < 2 * hashes_.size())
+    cap <<= 1;
   slots_.assign(cap, 0);
   const std::size_t mask = cap - 1;
   for (std::size_t f = 0; f < hashes_.size(); ++f) {
     std::size_t s = mix(hashes_[f]) & mask;
-    while (slots_[s] != 0) s = (s + 1) & mask;
+    while (slots_[s] != 0)
+      s = (s + 1) & mask;
     slots_[s] = static_cast<std::uint32_t>(f + 1);
   }
 }
@@ -55,7 +58,8 @@ std::vector<double> LinearModel::predict(const FeatureVector& x) const {
       if (f == 0) break;
       if (hashes_[f - 1] == h) {
         const float* w = &weights_[(f - 1) * k];
-        for (std::size_t c = 0; c < k; ++c) dec[c] += static_cast<double>(w[c]) * v;
+        for (std::size_t c = 0; c < k; ++c)
+          dec[c] += static_cast<double>(w[c]) * v;
         break;
       }
       s = (s + 1) & mask;
@@ -66,7 +70,8 @@ std::vector<double> LinearModel::predict(const FeatureVector& x) const {
     d = 1.0 / (1.0 + std::exp(-d));
     sum += d;
   }
-  for (auto& d : dec) d = sum > 0 ? d / sum : 1.0 / static_cast<double>(k);
+  for (auto& d : dec)
+    d = sum > 0 ? d / sum : 1.0 / static_cast<double>(k);
   return dec;
 }
 
@@ -95,18 +100,23 @@ bool get_str(std::string_view in, std::size_t& pos, std::string& s) {
   pos += n;
   return true;
 }
-Error truncated() { return Error::invalid("mi.error.bad_model", "model file truncated or corrupt"); }
+Error truncated() {
+  return Error::invalid("mi.error.bad_model", "model file truncated or corrupt");
+}
 }  // namespace
 
 void LinearModel::serialise(std::string& out) const {
   put<std::uint32_t>(out, static_cast<std::uint32_t>(classes_.size()));
-  for (const auto& c : classes_) put_str(out, c);
-  for (float b : bias_) put(out, b);
+  for (const auto& c : classes_)
+    put_str(out, c);
+  for (float b : bias_)
+    put(out, b);
   put<std::uint32_t>(out, static_cast<std::uint32_t>(hashes_.size()));
   const std::size_t k = classes_.size();
   for (std::size_t f = 0; f < hashes_.size(); ++f) {
     put(out, hashes_[f]);
-    for (std::size_t c = 0; c < k; ++c) put(out, weights_[f * k + c]);
+    for (std::size_t c = 0; c < k; ++c)
+      put(out, weights_[f * k + c]);
   }
 }
 
@@ -126,7 +136,8 @@ Result<LinearModel> LinearModel::deserialise(std::string_view in, std::size_t& p
   for (std::uint32_t f = 0; f < n; ++f) {
     get(in, pos, hashes[f]);
     if (f > 0 && hashes[f] <= hashes[f - 1]) return truncated();
-    for (std::uint32_t c = 0; c < k; ++c) get(in, pos, weights[std::size_t{f} * k + c]);
+    for (std::uint32_t c = 0; c < k; ++c)
+      get(in, pos, weights[std::size_t{f} * k + c]);
   }
   return LinearModel(std::move(classes), std::move(bias), std::move(hashes), std::move(weights));
 }

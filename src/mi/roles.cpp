@@ -40,7 +40,8 @@ std::map<std::string, double> facilitator_scores(const Transcript& t, const Lexi
     sum[u.speaker] += s;
     ++n[u.speaker];
   }
-  for (auto& [sp, v] : sum) v /= n[sp];
+  for (auto& [sp, v] : sum)
+    v /= n[sp];
   if (!t.utterances.empty()) sum[t.utterances.front().speaker] += 0.3;
   return sum;
 }
@@ -79,7 +80,8 @@ Result<std::map<std::string, Role>> assign_roles(const Transcript& t, const Lexi
     }
     if (!best.empty()) roles[best] = Role::facilitator;
   }
-  for (const auto& sp : speakers) roles.emplace(sp, Role::participant);
+  for (const auto& sp : speakers)
+    roles.emplace(sp, Role::participant);
   if (std::none_of(roles.begin(), roles.end(),
                    [](const auto& r) { return r.second == Role::participant; }))
     return Error::invalid("mi.error.no_participant", "every speaker is a facilitator");

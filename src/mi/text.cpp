@@ -40,7 +40,8 @@ void encode(char32_t cp, std::string& out) {
 }
 
 bool is_word_char(char32_t cp) noexcept {
-  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   return u_isalnum(static_cast<UChar32>(cp)) != 0;
 }
 
@@ -153,6 +154,8 @@ std::string squeeze_spaces(std::string_view s) {
   return out;
 }
 
-std::size_t word_count(std::string_view s) { return tokenize(fold_case(s)).size(); }
+std::size_t word_count(std::string_view s) {
+  return tokenize(fold_case(s)).size();
+}
 
 }  // namespace samskap::mi

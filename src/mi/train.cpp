@@ -38,10 +38,14 @@ Result<std::pair<Table, std::map<std::string, std::size_t>>> read_table(std::str
   return std::pair{std::move(recs).value(), std::move(cols)};
 }
 
-long to_long(const std::string& s) { return std::strtol(s.c_str(), nullptr, 10); }
+long to_long(const std::string& s) {
+  return std::strtol(s.c_str(), nullptr, 10);
+}
 
 // Numeric-aware key so that transcript "10" sorts after "9".
-std::pair<long, std::string> tkey(const std::string& t) { return {to_long(t), t}; }
+std::pair<long, std::string> tkey(const std::string& t) {
+  return {to_long(t), t};
+}
 
 }  // namespace
 
@@ -57,7 +61,8 @@ Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_vi
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (r.fields.size() != rows[0].fields.size())
-      return Error::invalid("mi.error.bad_csv", "wrong field count at line " + std::to_string(r.line));
+      return Error::invalid("mi.error.bad_csv",
+                            "wrong field count at line " + std::to_string(r.line));
     Example e;
     e.transcript = field(r, "transcript_id");
     e.group = field(r, "video_url");
@@ -65,7 +70,8 @@ Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_vi
     e.utterance_id = to_long(field(r, "utterance_id"));
     auto role = parse_role(field(r, "interlocutor"));
     if (!role)
-      return Error::invalid("mi.error.bad_csv", "unknown interlocutor at line " + std::to_string(r.line));
+      return Error::invalid("mi.error.bad_csv",
+                            "unknown interlocutor at line " + std::to_string(r.line));
     e.role = *role;
     e.text = field(r, "utterance_text");
     auto put = [&](const char* task, const std::string& v) {
@@ -97,7 +103,8 @@ Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_vi
       if (r.fields.size() != frows[0].fields.size())
         return Error::invalid("mi.error.bad_csv",
                               "wrong field count at line " + std::to_string(r.line));
-      auto key = std::pair{r.fields[fcols["transcript_id"]], to_long(r.fields[fcols["utterance_id"]])};
+      auto key =
+          std::pair{r.fields[fcols["transcript_id"]], to_long(r.fields[fcols["utterance_id"]])};
       for (auto [task, col] : kCols) {
         auto it = fcols.find(col);
         if (it == fcols.end()) continue;
@@ -131,10 +138,12 @@ std::vector<FeatureVector> featurise(const std::vector<Example>& data, FeatureSe
   std::size_t begin = 0;
   while (begin < data.size()) {
     std::size_t end = begin;
-    while (end < data.size() && data[end].transcript == data[begin].transcript) ++end;
+    while (end < data.size() && data[end].transcript == data[begin].transcript)
+      ++end;
     std::vector<Prepared> prep;
     prep.reserve(end - begin);
-    for (std::size_t i = begin; i < end; ++i) prep.push_back(prepare(lex, data[i].role, data[i].text));
+    for (std::size_t i = begin; i < end; ++i)
+      prep.push_back(prepare(lex, data[i].role, data[i].text));
     for (std::size_t i = begin; i < end; ++i)
       out[i] = extract(set, lex, prep[i - begin], i > begin ? &prep[i - begin - 1] : nullptr,
                        i - begin, end - begin);
@@ -159,7 +168,8 @@ LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<st
                        const std::vector<std::size_t>& idx, const TrainOptions& opt) {
   // Class names in sorted order; LIBLINEAR labels are their positions.
   std::set<std::string> names;
-  for (auto i : idx) names.insert(y[i]);
+  for (auto i : idx)
+    names.insert(y[i]);
   std::vector<std::string> classes(names.begin(), names.end());
   auto label_of = [&](const std::string& c) {
     return static_cast<int>(std::lower_bound(classes.begin(), classes.end(), c) - classes.begin());
@@ -167,7 +177,8 @@ LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<st
   // Compact feature indices over features with enough document frequency.
   std::map<std::uint32_t, int> df;
   for (auto i : idx)
-    for (const auto& f : x[i]) ++df[f.first];
+    for (const auto& f : x[i])
+      ++df[f.first];
   std::vector<std::uint32_t> hashes;
   for (const auto& [h, n] : df)
     if (n >= opt.min_df) hashes.push_back(h);
@@ -225,7 +236,8 @@ LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<st
   std::vector<float> weights;
   // LIBLINEAR orders classes by first appearance; map them to sorted order.
   std::vector<int> slot(k);
-  for (std::size_t li = 0; li < k; ++li) slot[static_cast<std::size_t>(mlabels[li])] = static_cast<int>(li);
+  for (std::size_t li = 0; li < k; ++li)
+    slot[static_cast<std::size_t>(mlabels[li])] = static_cast<int>(li);
   for (std::size_t c = 0; c < k; ++c)
     bias[c] = static_cast<float>(get_decfun_coef(m.get(), n_feat + 1, slot[c]));
   std::vector<float> w(k);
@@ -320,7 +332,8 @@ std::vector<TaskReport> cross_validate(const std::vector<Example>& data, Feature
   auto x = featurise(data, set, lex);
   // Groups -> folds by a fixed hash rank, round robin.
   std::vector<std::string> groups;
-  for (const auto& e : data) groups.push_back(e.group);
+  for (const auto& e : data)
+    groups.push_back(e.group);
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
   std::sort(groups.begin(), groups.end(), [](const std::string& a, const std::string& b) {

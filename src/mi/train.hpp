@@ -41,18 +41,18 @@ const std::vector<std::string>& task_names();
 Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_view full = {});
 
 struct TrainOptions {
-  double c = 1.0;             // LIBLINEAR cost
-  bool balanced = true;       // class weights n / (k * n_class)
+  double c = 1.0;        // LIBLINEAR cost
+  bool balanced = true;  // class weights n / (k * n_class)
   int folds = 5;
-  int min_df = 2;             // drop features seen in fewer training utterances
-  unsigned seed = 20261122;   // passed to srand()
+  int min_df = 2;            // drop features seen in fewer training utterances
+  unsigned seed = 20261122;  // passed to srand()
 };
 
 struct TaskReport {
   std::string task;
   std::size_t examples = 0;
   std::vector<std::string> classes;
-  std::vector<double> f1;                    // per class
+  std::vector<double> f1;  // per class
   double macro_f1 = 0.0;
   double accuracy = 0.0;
   std::vector<std::vector<int>> confusion;  // [gold][predicted]

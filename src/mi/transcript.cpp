@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 
 #include "mi/csv.hpp"
 #include "mi/text.hpp"
@@ -11,10 +12,14 @@ namespace samskap::mi {
 
 std::string_view to_string(Format f) noexcept {
   switch (f) {
-    case Format::text: return "text";
-    case Format::vtt: return "vtt";
-    case Format::srt: return "srt";
-    case Format::csv: return "csv";
+    case Format::text:
+      return "text";
+    case Format::vtt:
+      return "vtt";
+    case Format::srt:
+      return "srt";
+    case Format::csv:
+      return "csv";
   }
   return "text";
 }
@@ -44,8 +49,10 @@ struct Line {
 };
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -63,7 +70,9 @@ std::vector<Line> split_lines(std::string_view s) {
   return lines;
 }
 
-std::string at_line(std::size_t n) { return "line " + std::to_string(n); }
+std::string at_line(std::size_t n) {
+  return "line " + std::to_string(n);
+}
 
 // Parses "hh:mm:ss.mmm", "mm:ss.mmm" (VTT) or "hh:mm:ss,mmm" (SRT) into seconds.
 std::optional<double> parse_timestamp(std::string_view t) {
@@ -72,7 +81,8 @@ std::optional<double> parse_timestamp(std::string_view t) {
   std::size_t i = 0;
   while (true) {
     std::size_t j = i;
-    while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j]))) ++j;
+    while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])))
+      ++j;
     if (j == i || j - i > 4 || nparts == 3) return std::nullopt;
     std::from_chars(t.data() + i, t.data() + j, parts[nparts++]);
     i = j;
@@ -94,7 +104,9 @@ std::optional<double> parse_timestamp(std::string_view t) {
   return h * 3600.0 + m * 60.0 + sec + ms / 1000.0;
 }
 
-bool looks_like_timing(std::string_view l) { return l.find("-->") != std::string_view::npos; }
+bool looks_like_timing(std::string_view l) {
+  return l.find("-->") != std::string_view::npos;
+}
 
 // Parses a cue timing line "start --> end [settings]".
 Result<std::pair<double, double>> parse_timing(std::string_view l, std::size_t line) {
@@ -143,7 +155,7 @@ std::string strip_markup(std::string_view payload) {
     }
     if (c == '&') {
       static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"},  {"&gt;", ">"},      {"&nbsp;", " "},
+          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"},    {"&nbsp;", " "},
           {"&lrm;", ""},  {"&rlm;", ""}, {"&quot;", "\""}, {"&apos;", "'"}};
       bool done = false;
       for (auto [ent, rep] : kEntities) {
@@ -172,7 +184,8 @@ class Builder {
              bool merge_same_speaker = false) {
     std::string clean = squeeze_spaces(text);
     if (speaker.size() > limits_.max_speaker_bytes)
-      return Error::invalid("mi.error.speaker_too_long", "speaker name too long at " + at_line(line));
+      return Error::invalid("mi.error.speaker_too_long",
+                            "speaker name too long at " + at_line(line));
     if (merge_same_speaker && !t_.utterances.empty() && t_.utterances.back().speaker == speaker) {
       auto& u = t_.utterances.back();
       if (!clean.empty()) {
@@ -219,7 +232,32 @@ class Builder {
 
 Result<Transcript> parse_text(const std::vector<Line>& lines, const Limits& limits) {
   Builder b(limits);
+  // Speakers: labels that open a paragraph, or open at least two lines.
   std::vector<std::string> known;
+  {
+    // In a one-turn-per-line transcript most lines inside paragraphs carry a
+    // label; then every label is a speaker.
+    std::map<std::string, int> line_labels;
+    std::size_t mid_lines = 0, mid_labels = 0;
+    bool para = true;
+    for (const auto& [raw, n] : lines) {
+      std::string_view l = trim(raw);
+      if (l.empty()) {
+        para = true;
+        continue;
+      }
+      auto label = split_label(l, limits.max_speaker_bytes);
+      if (!para) {
+        ++mid_lines;
+        if (label) ++mid_labels;
+      }
+      if (label) line_labels[std::string(label->first)] += para ? 2 : 1;
+      para = false;
+    }
+    const bool line_style = mid_lines > 0 && 2 * mid_labels >= mid_lines;
+    for (const auto& [name, c] : line_labels)
+      if (c >= 2 || line_style) known.push_back(name);
+  }
   bool paragraph_start = true;
   for (const auto& [raw, n] : lines) {
     std::string_view l = trim(raw);
@@ -228,17 +266,16 @@ Result<Transcript> parse_text(const std::vector<Line>& lines, const Limits& limi
       continue;
     }
     if (looks_like_timing(l))
-      return Error::invalid("mi.error.mixed_formats",
-                            "a subtitle timing line inside a plain-text transcript at " + at_line(n));
+      return Error::invalid(
+          "mi.error.mixed_formats",
+          "a subtitle timing line inside a plain-text transcript at " + at_line(n));
     auto label = split_label(l, limits.max_speaker_bytes);
     bool known_speaker =
         label && std::find(known.begin(), known.end(), label->first) != known.end();
     if (label && (paragraph_start || known_speaker)) {
-      if (!known_speaker) known.emplace_back(label->first);
       if (auto st = b.add(label->first, label->second, n); !st) return std::move(st).error();
     } else if (paragraph_start && b.empty()) {
-      return Error::invalid("mi.error.missing_speaker",
-                            "expected \"Name: text\" at " + at_line(n));
+      return Error::invalid("mi.error.missing_speaker", "expected \"Name: text\" at " + at_line(n));
     } else if (paragraph_start) {
       // A new paragraph without a label: the previous speaker goes on.
       if (auto st = b.add(b.last_speaker(), l, n); !st) return std::move(st).error();
@@ -295,14 +332,17 @@ Result<Transcript> parse_cues(const std::vector<Line>& lines, Format f, const Li
     if (lines.empty() || trim(lines[0].text).substr(0, 6) != "WEBVTT")
       return Error::invalid("mi.error.bad_header", "a WebVTT file must start with WEBVTT (line 1)");
     ++i;
-    while (i < lines.size() && !trim(lines[i].text).empty()) ++i;  // header block
+    while (i < lines.size() && !trim(lines[i].text).empty())
+      ++i;  // header block
   }
   while (i < lines.size()) {
-    while (i < lines.size() && trim(lines[i].text).empty()) ++i;
+    while (i < lines.size() && trim(lines[i].text).empty())
+      ++i;
     if (i >= lines.size()) break;
     std::size_t block = i;
     std::vector<Line> blk;
-    while (i < lines.size() && !trim(lines[i].text).empty()) blk.push_back(lines[i++]);
+    while (i < lines.size() && !trim(lines[i].text).empty())
+      blk.push_back(lines[i++]);
     std::string_view first = trim(blk[0].text);
     if (f == Format::vtt && (first.substr(0, 4) == "NOTE" || first.substr(0, 5) == "STYLE" ||
                              first.substr(0, 6) == "REGION"))
@@ -330,13 +370,12 @@ Result<Transcript> parse_cues(const std::vector<Line>& lines, Format f, const Li
     if (p.text.empty()) continue;
     if (p.speaker.empty()) {
       if (b.empty())
-        return Error::invalid("mi.error.missing_speaker",
-                              "the first cue names no speaker (<v Name> or \"Name:\") at " +
-                                  at_line(blk[0].number));
+        return Error::invalid(
+            "mi.error.missing_speaker",
+            "the first cue names no speaker (<v Name> or \"Name:\") at " + at_line(blk[0].number));
       p.speaker = b.last_speaker();
     }
-    if (auto st = b.add(p.speaker, p.text, blk[0].number, timing->first, timing->second, true);
-        !st)
+    if (auto st = b.add(p.speaker, p.text, blk[0].number, timing->first, timing->second, true); !st)
       return std::move(st).error();
   }
   return std::move(b).finish(f);
@@ -367,9 +406,10 @@ Result<Transcript> parse_csv_transcript(std::string_view text, const Limits& lim
   for (std::size_t r = 1; r < recs->size(); ++r) {
     const auto& rec = (*recs)[r];
     if (rec.fields.size() != header.size())
-      return Error::invalid("mi.error.bad_csv",
-                            "row has " + std::to_string(rec.fields.size()) + " fields, header has " +
-                                std::to_string(header.size()) + ", at " + at_line(rec.line));
+      return Error::invalid("mi.error.bad_csv", "row has " + std::to_string(rec.fields.size()) +
+                                                    " fields, header has " +
+                                                    std::to_string(header.size()) + ", at " +
+                                                    at_line(rec.line));
     if (tid_col) {
       const auto& tid = rec.fields[*tid_col];
       if (!transcript) transcript = tid;
@@ -398,15 +438,18 @@ Format detect_format(std::string_view input) noexcept {
   if (input.substr(0, kBom.size()) == kBom) input.remove_prefix(kBom.size());
   auto lines = split_lines(input.substr(0, std::min<std::size_t>(input.size(), 4096)));
   std::size_t i = 0;
-  while (i < lines.size() && trim(lines[i].text).empty()) ++i;
+  while (i < lines.size() && trim(lines[i].text).empty())
+    ++i;
   if (i >= lines.size()) return Format::text;
   std::string_view first = trim(lines[i].text);
   if (first.substr(0, 6) == "WEBVTT") return Format::vtt;
+  if (looks_like_timing(first)) return Format::vtt;  // a headerless cue: reported as such
   if (!first.empty() &&
       std::all_of(first.begin(), first.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
       i + 1 < lines.size() && looks_like_timing(lines[i + 1].text))
     return Format::srt;
-  if (first.find("utterance_text") != std::string_view::npos && first.find(',') != std::string_view::npos)
+  if (first.find("utterance_text") != std::string_view::npos &&
+      first.find(',') != std::string_view::npos)
     return Format::csv;
   return Format::text;
 }
@@ -425,8 +468,8 @@ Result<Transcript> parse_transcript(std::string_view input, std::optional<Format
   for (std::size_t i = 0; i < input.size(); ++i) {
     auto c = static_cast<unsigned char>(input[i]);
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
-      return Error::invalid("mi.error.not_text", "a control character (binary data?) at " +
-                                                     at_line(line_of(input, i)));
+      return Error::invalid("mi.error.not_text",
+                            "a control character (binary data?) at " + at_line(line_of(input, i)));
   }
   if (trim(squeeze_spaces(input)).empty())
     return Error::invalid("mi.error.empty", "the transcript is empty");
@@ -439,9 +482,12 @@ Result<Transcript> parse_transcript(std::string_view input, std::optional<Format
   Format f = format ? *format : detect_format(input);
   switch (f) {
     case Format::vtt:
-    case Format::srt: return parse_cues(lines, f, limits);
-    case Format::csv: return parse_csv_transcript(input, limits);
-    case Format::text: return parse_text(lines, limits);
+    case Format::srt:
+      return parse_cues(lines, f, limits);
+    case Format::csv:
+      return parse_csv_transcript(input, limits);
+    case Format::text:
+      return parse_text(lines, limits);
   }
   return Error::invalid("mi.error.bad_header", "unknown format");
 }

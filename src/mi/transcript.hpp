@@ -19,8 +19,8 @@ std::string_view to_string(Format f) noexcept;
 std::optional<Format> parse_format(std::string_view s) noexcept;
 
 struct Utterance {
-  std::string speaker;  // as written in the transcript, trimmed
-  std::string text;     // whitespace squeezed, markup removed, never empty
+  std::string speaker;            // as written in the transcript, trimmed
+  std::string text;               // whitespace squeezed, markup removed, never empty
   std::optional<double> start_s;  // cue timings (VTT/SRT), seconds
   std::optional<double> end_s;
   std::size_t line = 0;  // 1-based line where the utterance starts
