@@ -99,6 +99,7 @@ struct ThreadTools {
   LangTools nb;
   LangTools en;
   const icu::Normalizer2* fold = nullptr;
+  icu::UnicodeString empty;  // what the word breakers point at between calls
   bool ok = false;
 
   ThreadTools() {
@@ -179,7 +180,7 @@ bool analyze_words(std::string_view text, Language lang, std::vector<Word>& out)
     if (w.term.empty()) continue;
     out.push_back(std::move(w));
   }
-  lt.words->setText(icu::UnicodeString());  // drop the reference to `u`
+  lt.words->setText(tools->empty);  // drop the reference to `u`
   return true;
 }
 
@@ -409,7 +410,8 @@ bool index_language(const KnowledgeBase& kb, LangIndex& idx, Language lang) {
   for (const RequestExample& e : kb.request_examples()) {
     ok &= b.add(e.id, HitKind::example, e.topic, "", L(e.question), L(e.question), L(e.request));
     for (const ExampleResponse& r : e.responses)
-      ok &= b.add(r.id, HitKind::response, e.topic, "", r.level, r.level, L(r.text));
+      ok &= b.add(r.id, HitKind::response, e.topic, "", L(e.question) + " – " + r.level, r.level,
+                  L(r.text));
   }
   for (const Source& s : kb.sources())
     ok &= b.add(s.id, HitKind::source, std::string(kb.topic_of(s.id)), "", s.citation, s.citation,

@@ -105,6 +105,7 @@ TEST_P(BrokenContentTest, FailsWithFileLineAndReason) {
   SourceFile& f = file_named(files, c.file);
   const auto pos = f.data.find(c.find);
   ASSERT_NE(pos, std::string::npos) << "fixture text not found: " << c.find;
+  ASSERT_EQ(f.data.find(c.find, pos + 1), std::string::npos) << "fixture text is ambiguous";
   f.data.replace(pos, std::string_view(c.find).size(), c.replace);
   const int line = line_containing(f.data, c.at_line, c.nth);
   ASSERT_GT(line, 0) << "expected-line text not found: " << c.at_line;
@@ -204,6 +205,17 @@ INSTANTIATE_TEST_SUITE_P(
                    "level = \"2.5\"", "[[example.response]]", 2, "'level' must be"},
         BrokenCase{"file_without_topic", "content/kb/utfordringer.toml", "[topic]", "[emne]",
                    "[emne]", 1, "unknown key 'emne'"},
+        BrokenCase{"bad_quote_language", "content/kb/prosessveiledning.toml",
+                   "quote = \"en\"\ntext.en", "quote = \"fr\"\ntext.en", "quote = \"fr\"", 1,
+                   "'quote' must be \"nb\" or \"en\""},
+        BrokenCase{"examples_not_a_list", "content/kb/motstand.toml",
+                   "examples = [\n  { nb = \"Vi snakket tidligere om …\", en = \"Earlier we talked "
+                   "about …\" },\n]",
+                   "examples = \"Vi snakket tidligere om\"", "examples = \"Vi", 1,
+                   "'examples' must be a list"},
+        BrokenCase{"example_without_english", "content/kb/motstand.toml",
+                   ", en = \"Earlier we talked about …\" }", " }", "{ nb = \"Vi snakket", 1,
+                   "'examples' has no English text"},
         BrokenCase{"bad_url", "content/kb/kilder.toml", "url = \"https://sdgs.un.org/goals\"",
                    "url = \"javascript:alert(1)\"", "[[source]]", 15,
                    "'url' must start with https://"}));
