@@ -8,6 +8,7 @@
 #include "content/knowledge_base.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -242,6 +243,10 @@ class Reader {
       *dst = **value.as_string();
       if (dst->empty()) {
         ld_.error(line_of(value, at), "'" + k + "." + l + "' is empty");
+        ok = false;
+      } else if (std::isspace(static_cast<unsigned char>(dst->front())) ||
+                 std::isspace(static_cast<unsigned char>(dst->back()))) {
+        ld_.error(line_of(value, at), "'" + k + "." + l + "' starts or ends with a space");
         ok = false;
       }
     }

@@ -195,6 +195,32 @@ INSTANTIATE_TEST_SUITE_P(
         RankCase{"climate action", Language::en, "sdg.13", 1},
         RankCase{"motivational interviewing", Language::en, "motiverende-samtale", 1}));
 
+// Property: searching for an item's own text finds that item near the top.
+TEST(Search, EveryItemIsFoundByItsOwnText) {
+  const auto& kb = KnowledgeBase::embedded();
+  std::vector<const Item*> items;
+  for (const auto& t : kb.topics())
+    for (const auto& s : t.sections)
+      for (const auto& i : s.items)
+        items.push_back(&i);
+  for (const auto& s : kb.stages())
+    for (const auto* l : {&s.practice, &s.characteristics, &s.approach, &s.mi_questions})
+      for (const auto& i : *l)
+        items.push_back(&i);
+  ASSERT_GT(items.size(), 150u);
+  int checked = 0;
+  for (Language lang : {Language::nb, Language::en}) {
+    for (const Item* i : items) {
+      const std::string& text = i->text.in(lang);
+      if (analyze(text, lang).size() < 4 || text.size() > kMaxQueryBytes) continue;
+      ++checked;
+      const auto hits = search(text, lang, 3);
+      EXPECT_LT(rank_of(hits, i->id), 3u) << code(lang) << ": " << text << "\n" << dump(hits);
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
 TEST(Search, CompoundMatchIsHighlightedInTheSnippet) {
   const auto hits = search("motstand", Language::nb, 50);
   const auto it = std::find_if(hits.begin(), hits.end(), [](const SearchHit& h) {
