@@ -13,7 +13,7 @@ namespace samskap::web {
 namespace {
 
 using router_t = restinio::router::express_router_t<>;
-using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t>;
+using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
 using server_t = restinio::http_server_t<traits_t>;
 using clock_t_ = std::chrono::steady_clock;
 
@@ -337,7 +337,13 @@ Result<std::uint16_t> Server::start() {
   restinio::server_settings_t<traits_t> settings;
   settings.address(o.host)
       .port(o.port)
-      .request_handler(std::move(router))
+      // The router's matcher throws on malformed percent-escapes, which would drop the
+      // connection without an answer: such paths get our 400 page before routing.
+      .request_handler([impl, router = std::shared_ptr<router_t>(std::move(router))](restinio::request_handle_t req) {
+        auto decoded = percent_decode(req->header().path(), false);
+        if (!decoded || !valid_utf8(*decoded)) return impl->dispatch(nullptr, req, nullptr);
+        return (*router)(std::move(req));
+      })
       .read_next_http_message_timelimit(o.idle_timeout)
       .write_http_response_timelimit(std::chrono::seconds(60))
       .handle_request_timeout(o.request_timeout)
