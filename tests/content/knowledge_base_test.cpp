@@ -176,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "text.en = \"Do not confront.", 1, "TOML syntax error"},
         BrokenCase{"invalid_utf8", "content/kb/motstand.toml", "text.en = \"Do not confront.\"",
                    "text.en = \"Do not \xff confront.\"", "Do not", 1, "TOML syntax error"},
-        BrokenCase{"unknown_key_typo", "content/kb/forankring.toml", "editorial = true",
+        BrokenCase{"unknown_key_typo", "content/kb/kompleksitet.toml", "editorial = true",
                    "editoral = true", "editoral = true", 1, "unknown key 'editoral'"},
         BrokenCase{"wrong_type", "content/kb/forankring.toml", "order = 110", "order = \"110\"",
                    "order = \"110\"", 1, "'order' must be an integer"},
