@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
                     .use_break_signal_handling(true)
                     .request_handler([](auto req) {
                       return req->create_response()
-                          .append_header(restinio::http_field::content_type, "text/plain; charset=utf-8")
+                          .append_header(restinio::http_field::content_type,
+                                         "text/plain; charset=utf-8")
                           .set_body("ok\n")
                           .done();
                     }));

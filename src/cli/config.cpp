@@ -1,8 +1,8 @@
 #include "cli/config.hpp"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
-#include <toml++/toml.h>
 
 namespace samskap::cli {
 
@@ -21,7 +21,8 @@ std::optional<std::size_t> parse_count(std::string_view s, std::size_t lo, std::
 
 std::optional<bool> parse_bool(std::string_view s) {
   std::string l(s);
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
   if (l == "false" || l == "0" || l == "no" || l == "off") return false;
   return std::nullopt;
@@ -34,23 +35,30 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   for (char c : text)
     if (c != ' ' && c != '_') s += c;
   std::size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+    ++i;
   if (i == 0 || i > 12) return std::nullopt;
   std::size_t n = std::stoull(s.substr(0, i));
   std::string unit = s.substr(i);
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::size_t mult = 1;
-  if (unit.empty() || unit == "b") mult = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024;
-  else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024 * 1024;
-  else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024ull * 1024 * 1024;
-  else return std::nullopt;
+  if (unit.empty() || unit == "b")
+    mult = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib")
+    mult = 1024;
+  else if (unit == "m" || unit == "mb" || unit == "mib")
+    mult = 1024 * 1024;
+  else if (unit == "g" || unit == "gb" || unit == "gib")
+    mult = 1024ull * 1024 * 1024;
+  else
+    return std::nullopt;
   if (n > (std::size_t{1} << 40) / mult) return std::nullopt;
   return n * mult;
 }
 
-Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env, const std::string& toml_text,
-                              const std::string& toml_name) {
+Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env,
+                              const std::string& toml_text, const std::string& toml_name) {
   auto bad = [](std::string detail) { return Error::invalid("error.config", std::move(detail)); };
 
   // Collect the file's values as strings, remembering their lines.
@@ -66,13 +74,18 @@ Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env, con
     for (const auto& [k, node] : parsed) {
       std::string key(k.str());
       std::string where = toml_name + ":" + std::to_string(node.source().begin.line);
-      if (std::find(std::begin(kSettingNames), std::end(kSettingNames), key) == std::end(kSettingNames))
+      if (std::find(std::begin(kSettingNames), std::end(kSettingNames), key) ==
+          std::end(kSettingNames))
         return bad(where + ": unknown setting '" + key + "'");
       std::string value;
-      if (auto s = node.value<std::string>()) value = *s;
-      else if (auto i = node.value<long long>()) value = *i < 0 ? "-" : std::to_string(*i);
-      else if (auto b = node.value<bool>()) value = *b ? "true" : "false";
-      else return bad(where + ": '" + key + "' must be a string, a whole number or true/false");
+      if (auto s = node.value<std::string>())
+        value = *s;
+      else if (auto i = node.value<long long>())
+        value = *i < 0 ? "-" : std::to_string(*i);
+      else if (auto b = node.value<bool>())
+        value = *b ? "true" : "false";
+      else
+        return bad(where + ": '" + key + "' must be a string, a whole number or true/false");
       file_values.emplace(key, std::pair{value, where});
     }
   }

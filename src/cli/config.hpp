@@ -26,8 +26,8 @@ struct Config {
 
 // One setting's name as used in TOML (snake_case) and, upper-cased and
 // prefixed with SAMSKAP_, in the environment.
-inline const char* const kSettingNames[] = {"listen",        "database",       "workers",
-                                            "io_threads",    "pool_size",      "max_body_bytes",
+inline const char* const kSettingNames[] = {"listen",         "database",  "workers",
+                                            "io_threads",     "pool_size", "max_body_bytes",
                                             "secure_cookies", "access_log"};
 
 // Values given as flags, keyed by setting name.
@@ -40,8 +40,8 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // (invalid_input, "error.config"): a TOML syntax error (with file:line), an
 // unknown key in the file, or a value of the wrong type or out of range, each
 // naming where the value came from.
-Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env, const std::string& toml_text,
-                              const std::string& toml_name);
+Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env,
+                              const std::string& toml_text, const std::string& toml_name);
 
 // Parses sizes such as "1048576", "512KiB", "1 MiB", "2MB".
 std::optional<std::size_t> parse_size(std::string_view text);

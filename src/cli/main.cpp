@@ -3,13 +3,13 @@
 // Exit codes: 0 success, 1 runtime error (one clear line on stderr),
 // 2 usage error (with the usage).
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 #include <sstream>
 
 #include "cli/config.hpp"
@@ -55,7 +55,8 @@ Result<cli::Config> load_config(const Common& common) {
   std::string text;
   if (!path.empty()) {
     std::ifstream in(path);
-    if (!in) return Error::invalid("error.config", "cannot read the configuration file '" + path + "'");
+    if (!in)
+      return Error::invalid("error.config", "cannot read the configuration file '" + path + "'");
     std::ostringstream ss;
     ss << in.rdbuf();
     text = ss.str();
@@ -70,7 +71,8 @@ Result<cli::Config> load_config(const Common& common) {
       text, path);
 }
 
-Result<std::unique_ptr<store::Database>> open_and_migrate(const cli::Config& cfg, const Clock& clock) {
+Result<std::unique_ptr<store::Database>> open_and_migrate(const cli::Config& cfg,
+                                                          const Clock& clock) {
   store::DatabaseOptions opts;
   opts.url = cfg.database;
   opts.pool_size = cfg.pool_size;
@@ -81,7 +83,8 @@ Result<std::unique_ptr<store::Database>> open_and_migrate(const cli::Config& cfg
   auto report = store::migrate(**db, *migrations, clock);
   if (!report) return std::move(report).error();
   if (!report->applied.empty())
-    spdlog::info("database migrated from version {} to {}", report->from_version, report->to_version);
+    spdlog::info("database migrated from version {} to {}", report->from_version,
+                 report->to_version);
   return std::move(db).value();
 }
 
@@ -126,8 +129,9 @@ int run_serve(const Common& common) {
   std::unique_ptr<web::App> app;
   try {
     auto metrics = std::make_shared<web::Metrics>();
-    app = std::make_unique<web::App>(web::AppOptions{cfg->max_body_bytes}, **db, content::Catalog::embedded(),
-                                     web::AssetTable::embedded(), metrics, clock);
+    app = std::make_unique<web::App>(web::AppOptions{cfg->max_body_bytes}, **db,
+                                     content::Catalog::embedded(), web::AssetTable::embedded(),
+                                     metrics, clock);
     web::ServerOptions so;
     so.host = listen->first;
     so.port = listen->second;
@@ -137,8 +141,9 @@ int run_serve(const Common& common) {
     so.secure_cookies = cfg->secure_cookies;
     so.access_log = cfg->access_log;
     web::App* a = app.get();
-    web::Server server(so, app->routes(), [a](const web::Request& r, int s) { return a->error_page(r, s); },
-                       metrics);
+    web::Server server(
+        so, app->routes(), [a](const web::Request& r, int s) { return a->error_page(r, s); },
+        metrics);
     auto port = server.start();
     if (!port) return fail(port.error().detail);
     spdlog::info("Samskap {} serving http://{}:{} (database {})", kVersion,
@@ -168,14 +173,19 @@ int main(int argc, char** argv) {
   app.add_option("--config", common.config_file, "TOML configuration file (or SAMSKAP_CONFIG)");
 
   auto* serve = app.add_subcommand("serve", "Start the web server (migrates the database first)");
-  add_setting(serve, common, "listen", "Address to listen on, e.g. 127.0.0.1:8080 (SAMSKAP_LISTEN)");
+  add_setting(serve, common, "listen",
+              "Address to listen on, e.g. 127.0.0.1:8080 (SAMSKAP_LISTEN)");
   add_setting(serve, common, "database", "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
-  add_setting(serve, common, "workers", "Worker threads for blocking work (SAMSKAP_WORKERS, default 8)");
+  add_setting(serve, common, "workers",
+              "Worker threads for blocking work (SAMSKAP_WORKERS, default 8)");
   add_setting(serve, common, "io_threads", "HTTP I/O threads (SAMSKAP_IO_THREADS, default 2)");
   add_setting(serve, common, "pool_size", "Database connections (SAMSKAP_POOL_SIZE, default 8)");
-  add_setting(serve, common, "max_body_bytes", "Largest request body, e.g. 1MiB (SAMSKAP_MAX_BODY_BYTES)");
-  add_setting(serve, common, "secure_cookies", "Mark cookies Secure, behind HTTPS (SAMSKAP_SECURE_COOKIES)");
-  add_setting(serve, common, "access_log", "Write the JSON access log to stdout (SAMSKAP_ACCESS_LOG)");
+  add_setting(serve, common, "max_body_bytes",
+              "Largest request body, e.g. 1MiB (SAMSKAP_MAX_BODY_BYTES)");
+  add_setting(serve, common, "secure_cookies",
+              "Mark cookies Secure, behind HTTPS (SAMSKAP_SECURE_COOKIES)");
+  add_setting(serve, common, "access_log",
+              "Write the JSON access log to stdout (SAMSKAP_ACCESS_LOG)");
 
   auto* migrate = app.add_subcommand("migrate", "Apply the database migrations and exit");
   add_setting(migrate, common, "database", "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
@@ -193,7 +203,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "samskap: " << e.what() << "\n\n";
     const CLI::App* failed = &app;
-    for (auto* sub : app.get_subcommands()) failed = sub;
+    for (auto* sub : app.get_subcommands())
+      failed = sub;
     std::cerr << failed->help();
     return kExitUsage;
   }

@@ -1,7 +1,7 @@
 #include "content/catalog.hpp"
 
-#include <stdexcept>
 #include <toml++/toml.h>
+#include <stdexcept>
 
 namespace samskap::content {
 
@@ -42,8 +42,8 @@ Result<Catalog::Messages> parse(std::span<const EmbeddedFile> files, std::string
   try {
     parsed = toml::parse(f->data, path);
   } catch (const toml::parse_error& err) {
-    return Error::invalid("error.content", where(path, err.source()) + ": " +
-                                               std::string(err.description()));
+    return Error::invalid("error.content",
+                          where(path, err.source()) + ": " + std::string(err.description()));
   }
   Catalog::Messages out;
   auto st = flatten(parsed, "", path, out, lines);

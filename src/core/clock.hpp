@@ -25,9 +25,7 @@ class SystemClock final : public Clock {
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(SystemTime start) : t_(start.time_since_epoch().count()) {}
-  SystemTime now() const override {
-    return SystemTime(SystemTime::duration(t_.load()));
-  }
+  SystemTime now() const override { return SystemTime(SystemTime::duration(t_.load())); }
   void advance(SystemTime::duration d) { t_ += d.count(); }
   void set(SystemTime t) { t_ = t.time_since_epoch().count(); }
 

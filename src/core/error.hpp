@@ -10,15 +10,15 @@
 namespace samskap {
 
 enum class ErrorCode {
-  invalid_input,   // the caller sent something we cannot accept (HTTP 400)
-  not_found,       // no such object in the caller's organisation (HTTP 404)
-  conflict,        // the object changed or already exists (HTTP 409)
-  too_large,       // over an explicit size limit (HTTP 413)
-  unauthorized,    // not logged in (HTTP 401)
-  forbidden,       // logged in but not allowed (HTTP 403)
-  rate_limited,    // too many attempts (HTTP 429)
-  unavailable,     // a dependency (database) does not answer (HTTP 503)
-  internal,        // a bug; the message is for the log, not the user (HTTP 500)
+  invalid_input,  // the caller sent something we cannot accept (HTTP 400)
+  not_found,      // no such object in the caller's organisation (HTTP 404)
+  conflict,       // the object changed or already exists (HTTP 409)
+  too_large,      // over an explicit size limit (HTTP 413)
+  unauthorized,   // not logged in (HTTP 401)
+  forbidden,      // logged in but not allowed (HTTP 403)
+  rate_limited,   // too many attempts (HTTP 429)
+  unavailable,    // a dependency (database) does not answer (HTTP 503)
+  internal,       // a bug; the message is for the log, not the user (HTTP 500)
 };
 
 // Stable, lower-case name of a code ("invalid_input"); used in logs and JSON.
@@ -46,8 +46,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -70,6 +70,8 @@ class [[nodiscard]] Result {
 // Result<void> equivalent.
 struct Ok {};
 using Status = Result<Ok>;
-inline Status ok_status() { return Ok{}; }
+inline Status ok_status() {
+  return Ok{};
+}
 
 }  // namespace samskap

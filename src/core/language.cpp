@@ -17,8 +17,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -48,8 +50,10 @@ int parse_qvalue_millis(std::string_view q) noexcept {
 
 std::string_view code(Language lang) noexcept {
   switch (lang) {
-    case Language::nb: return "nb";
-    case Language::en: return "en";
+    case Language::nb:
+      return "nb";
+    case Language::en:
+      return "en";
   }
   return "nb";
 }

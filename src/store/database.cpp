@@ -1,10 +1,10 @@
 #include "store/database.hpp"
 
-#include <filesystem>
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <filesystem>
 
 namespace samskap::store {
 namespace {
@@ -12,7 +12,8 @@ namespace {
 std::string first_line(std::string s) {
   auto nl = s.find('\n');
   if (nl != std::string::npos) s.resize(nl);
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
   return s;
 }
 
@@ -133,7 +134,9 @@ Status Database::ping() {
   try {
     int one = 0;
     with_session([&](soci::session& s) { s << "SELECT 1", soci::into(one); });
-    if (one != 1) return Error{ErrorCode::unavailable, "error.database_unavailable", "SELECT 1 did not return 1"};
+    if (one != 1)
+      return Error{ErrorCode::unavailable, "error.database_unavailable",
+                   "SELECT 1 did not return 1"};
     return ok_status();
   } catch (const std::exception& e) {
     return Error{ErrorCode::unavailable, "error.database_unavailable", first_line(e.what())};
@@ -144,6 +147,8 @@ PoolStats Database::stats() const noexcept {
   return {pool_size_, in_use_.load(), leases_.load()};
 }
 
-std::string Database::display_url() const { return redact_database_url(raw_url_); }
+std::string Database::display_url() const {
+  return redact_database_url(raw_url_);
+}
 
 }  // namespace samskap::store

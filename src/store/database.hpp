@@ -23,8 +23,8 @@ namespace samskap::store {
 
 struct DatabaseOptions {
   std::string url = "sqlite:var/samskap.db";
-  std::size_t pool_size = 8;                       // connections held open
-  std::chrono::milliseconds busy_timeout{5000};    // SQLite: wait for a writer lock this long
+  std::size_t pool_size = 8;                     // connections held open
+  std::chrono::milliseconds busy_timeout{5000};  // SQLite: wait for a writer lock this long
 };
 
 struct PoolStats {

@@ -5,7 +5,9 @@
 namespace samskap::store {
 
 Result<DatabaseUrl> parse_database_url(std::string_view url) {
-  auto bad = [](std::string detail) { return Error::invalid("error.database_url", std::move(detail)); };
+  auto bad = [](std::string detail) {
+    return Error::invalid("error.database_url", std::move(detail));
+  };
   if (url.empty()) return bad("the database URL is empty");
   if (url.size() > 4096) return bad("the database URL is longer than 4096 characters");
   for (char c : url)
@@ -17,7 +19,8 @@ Result<DatabaseUrl> parse_database_url(std::string_view url) {
     if (url.starts_with(prefix)) {
       out.engine = Engine::sqlite;
       out.sqlite_path = std::string(url.substr(prefix.size()));
-      if (out.sqlite_path.empty()) return bad("sqlite: needs a file path, e.g. sqlite:var/samskap.db");
+      if (out.sqlite_path.empty())
+        return bad("sqlite: needs a file path, e.g. sqlite:var/samskap.db");
       return out;
     }
   }
@@ -88,9 +91,10 @@ void add(std::string& out, std::string_view key, const std::string& value) {
 }
 
 bool known_parameter(std::string_view k) {
-  for (std::string_view p : {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name",
-                             "options", "target_session_attrs", "password", "user", "host", "port", "dbname",
-                             "keepalives", "keepalives_idle", "gssencmode", "channel_binding"})
+  for (std::string_view p :
+       {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name",
+        "options", "target_session_attrs", "password", "user", "host", "port", "dbname",
+        "keepalives", "keepalives_idle", "gssencmode", "channel_binding"})
     if (k == p) return true;
   return false;
 }
@@ -99,12 +103,16 @@ bool known_parameter(std::string_view k) {
 
 Result<std::string> postgres_keyword_conninfo(std::string_view url) {
   auto bad = [&](std::string why) {
-    return Error::invalid("error.database_url", "database URL " + redact_database_url(url) + ": " + why);
+    return Error::invalid("error.database_url",
+                          "database URL " + redact_database_url(url) + ": " + why);
   };
   std::string_view rest;
-  if (url.starts_with("postgresql://")) rest = url.substr(13);
-  else if (url.starts_with("postgres://")) rest = url.substr(11);
-  else return bad("not a postgresql:// URL");
+  if (url.starts_with("postgresql://"))
+    rest = url.substr(13);
+  else if (url.starts_with("postgres://"))
+    rest = url.substr(11);
+  else
+    return bad("not a postgresql:// URL");
 
   std::string_view query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {

@@ -1,9 +1,9 @@
 #include "store/migrations.hpp"
 
+#include <soci/soci.h>
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <soci/soci.h>
 
 #include "store/sql_time.hpp"
 
@@ -13,7 +13,9 @@ namespace migrations_data {
 std::span<const EmbeddedFile> files();
 }
 
-std::span<const EmbeddedFile> embedded_migrations() { return migrations_data::files(); }
+std::span<const EmbeddedFile> embedded_migrations() {
+  return migrations_data::files();
+}
 
 namespace {
 
@@ -25,7 +27,9 @@ std::string first_line(std::string s) {
   return s;
 }
 
-std::string now_iso(const Clock& clock) { return iso_utc(clock.now()); }
+std::string now_iso(const Clock& clock) {
+  return iso_utc(clock.now());
+}
 
 void ensure_table(soci::session& s) {
   s << "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -35,12 +39,14 @@ void ensure_table(soci::session& s) {
 std::vector<int> applied_versions(soci::session& s) {
   std::vector<int> out;
   soci::rowset<int> rows = (s.prepare << "SELECT version FROM schema_migrations ORDER BY version");
-  for (int v : rows) out.push_back(v);
+  for (int v : rows)
+    out.push_back(v);
   return out;
 }
 
 void apply_one(soci::session& s, const Migration& m, const std::string& when) {
-  for (const auto& stmt : split_sql(m.sql)) s << stmt;
+  for (const auto& stmt : split_sql(m.sql))
+    s << stmt;
   s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
       soci::use(m.version), soci::use(m.name), soci::use(when);
 }
@@ -60,24 +66,29 @@ Result<std::vector<Migration>> load_migrations(std::span<const EmbeddedFile> fil
       variant = std::string(stem.substr(dot + 1));
       stem = stem.substr(0, dot);
       if (variant != "sqlite" && variant != "postgresql")
-        return Error::invalid("error.migration", std::string(path) + ": unknown dialect '" + variant + "'");
+        return Error::invalid("error.migration",
+                              std::string(path) + ": unknown dialect '" + variant + "'");
     }
     std::size_t digits = 0;
-    while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits]))) ++digits;
+    while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits])))
+      ++digits;
     if (digits == 0 || digits > 6 || digits >= stem.size() || stem[digits] != '_')
-      return Error::invalid("error.migration",
-                            std::string(path) + ": a migration is named NNNN_name[.sqlite|.postgresql].sql");
-    Migration m{std::stoi(std::string(stem.substr(0, digits))), std::string(stem.substr(digits + 1)),
-                std::string(f.data)};
+      return Error::invalid(
+          "error.migration",
+          std::string(path) + ": a migration is named NNNN_name[.sqlite|.postgresql].sql");
+    Migration m{std::stoi(std::string(stem.substr(0, digits))),
+                std::string(stem.substr(digits + 1)), std::string(f.data)};
     if (!variant.empty() && variant != mine) continue;
     auto& target = variant.empty() ? generic : specific;
     if (!target.emplace(m.version, m).second)
       return Error::invalid("error.migration", std::string(path) + ": version " +
                                                    std::to_string(m.version) + " appears twice");
   }
-  for (auto& [v, m] : specific) generic[v] = std::move(m);
+  for (auto& [v, m] : specific)
+    generic[v] = std::move(m);
   std::vector<Migration> out;
-  for (auto& [v, m] : generic) out.push_back(std::move(m));
+  for (auto& [v, m] : generic)
+    out.push_back(std::move(m));
   return out;
 }
 
@@ -205,8 +216,9 @@ Result<MigrationReport> migrate(Database& db, std::span<const Migration> migrati
       }
     });
   } catch (const std::exception& e) {
-    return Error{ErrorCode::unavailable, "error.migration",
-                 "migration " + std::to_string(failed_version) + " failed: " + first_line(e.what())};
+    return Error{
+        ErrorCode::unavailable, "error.migration",
+        "migration " + std::to_string(failed_version) + " failed: " + first_line(e.what())};
   }
   auto v = schema_version(db);
   if (!v) return std::move(v).error();

@@ -22,8 +22,8 @@ std::string human_size(std::size_t bytes, Language lang) {
   return std::to_string(bytes) + " B";
 }
 
-App::App(AppOptions options, store::Database& db, const content::Catalog& catalog, const AssetTable& assets,
-         std::shared_ptr<Metrics> metrics, const Clock& clock)
+App::App(AppOptions options, store::Database& db, const content::Catalog& catalog,
+         const AssetTable& assets, std::shared_ptr<Metrics> metrics, const Clock& clock)
     : options_(options),
       db_(db),
       assets_(assets),
@@ -32,16 +32,23 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
       renderer_(embedded_templates(), catalog, assets) {
   metrics_->add_gauges([this](std::string& out) {
     auto s = db_.stats();
-    out += "# HELP samskap_db_pool_size Database connections in the pool.\n# TYPE samskap_db_pool_size gauge\n";
+    out +=
+        "# HELP samskap_db_pool_size Database connections in the pool.\n# TYPE "
+        "samskap_db_pool_size gauge\n";
     out += "samskap_db_pool_size " + std::to_string(s.size) + "\n";
-    out += "# HELP samskap_db_pool_in_use Database connections leased right now.\n# TYPE samskap_db_pool_in_use gauge\n";
+    out +=
+        "# HELP samskap_db_pool_in_use Database connections leased right now.\n# TYPE "
+        "samskap_db_pool_in_use gauge\n";
     out += "samskap_db_pool_in_use " + std::to_string(s.in_use) + "\n";
-    out += "# HELP samskap_db_pool_leases_total Database connection leases since start.\n# TYPE samskap_db_pool_leases_total counter\n";
+    out +=
+        "# HELP samskap_db_pool_leases_total Database connection leases since start.\n# TYPE "
+        "samskap_db_pool_leases_total counter\n";
     out += "samskap_db_pool_leases_total " + std::to_string(s.leases) + "\n";
   });
 }
 
-Response App::page(const Request& req, std::string_view name, std::string_view title_key, Data data) const {
+Response App::page(const Request& req, std::string_view name, std::string_view title_key,
+                   Data data) const {
   PageContext pc;
   pc.lang = req.lang;
   pc.title = std::string(renderer_.text(req.lang, title_key));
@@ -53,7 +60,8 @@ Response App::page(const Request& req, std::string_view name, std::string_view t
 
 Response App::error_page(const Request& req, int status) const {
   int known = status;
-  if (known != 400 && known != 404 && known != 413 && known != 500 && known != 503) known = status >= 500 ? 500 : 400;
+  if (known != 400 && known != 404 && known != 413 && known != 500 && known != 503)
+    known = status >= 500 ? 500 : 400;
   const std::string base = "error." + std::to_string(known);
   std::string heading(renderer_.text(req.lang, base + ".title"));
   std::string message(renderer_.text(req.lang, base + ".text"));
@@ -64,8 +72,11 @@ Response App::error_page(const Request& req, int status) const {
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body = nlohmann::json{{"error", {{"status", status}, {"title", heading}, {"message", message},
-                                        {"request_id", req.request_id}}}}
+    r.body = nlohmann::json{{"error",
+                             {{"status", status},
+                              {"title", heading},
+                              {"message", message},
+                              {"request_id", req.request_id}}}}
                  .dump();
     return r;
   }

@@ -22,8 +22,8 @@ struct AppOptions {
 class App {
  public:
   // Borrows everything; all must outlive the App.
-  App(AppOptions options, store::Database& db, const content::Catalog& catalog, const AssetTable& assets,
-      std::shared_ptr<Metrics> metrics, const Clock& clock);
+  App(AppOptions options, store::Database& db, const content::Catalog& catalog,
+      const AssetTable& assets, std::shared_ptr<Metrics> metrics, const Clock& clock);
 
   // Every route of the application. The list is the single source of truth:
   // the server registers it and the tests walk it.
@@ -36,7 +36,8 @@ class App {
   const Renderer& renderer() const { return renderer_; }
 
  private:
-  Response page(const Request& req, std::string_view name, std::string_view title_key, Data data) const;
+  Response page(const Request& req, std::string_view name, std::string_view title_key,
+                Data data) const;
 
   AppOptions options_;
   store::Database& db_;

@@ -15,8 +15,8 @@ std::span<const EmbeddedFile> files();
 namespace {
 std::string short_hash(std::string_view data) {
   unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     nullptr, 0);
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), nullptr, 0);
   static const char* hex = "0123456789abcdef";
   std::string s;
   for (int i = 0; i < 5; ++i) {
@@ -47,8 +47,9 @@ AssetTable::AssetTable(std::initializer_list<std::span<const EmbeddedFile>> sets
       std::string base = path.substr(path.rfind('/') + 1);
       auto dot = base.find('.');
       std::string hash = short_hash(f.data);
-      std::string hashed = dot == std::string::npos ? base + "." + hash
-                                                    : base.substr(0, dot) + "." + hash + base.substr(dot);
+      std::string hashed = dot == std::string::npos
+                               ? base + "." + hash
+                               : base.substr(0, dot) + "." + hash + base.substr(dot);
       Asset a{"/assets/" + hashed, content_type_for(base), f.data, "\"" + hash + "\""};
       if (!by_logical_.emplace(base, std::move(a)).second)
         throw std::logic_error("two assets are named " + base);
@@ -64,7 +65,8 @@ const AssetTable& AssetTable::embedded() {
 
 const std::string& AssetTable::url(std::string_view logical_name) const {
   auto it = by_logical_.find(logical_name);
-  if (it == by_logical_.end()) throw std::out_of_range("no asset named " + std::string(logical_name));
+  if (it == by_logical_.end())
+    throw std::out_of_range("no asset named " + std::string(logical_name));
   return it->second.url;
 }
 

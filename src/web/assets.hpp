@@ -17,7 +17,7 @@ struct Asset {
   std::string url;           // "/assets/app.3fa9c1d2e0.css"
   std::string content_type;  // "text/css; charset=utf-8"
   std::string_view data;
-  std::string etag;          // "\"3fa9c1d2e0\""
+  std::string etag;  // "\"3fa9c1d2e0\""
 };
 
 class AssetTable {

@@ -43,20 +43,24 @@ std::string Metrics::render() const {
   out += "# TYPE samskap_http_requests_total counter\n";
   for (const auto& [key, s] : series_)
     for (const auto& [status, n] : s.by_status)
-      out += fmt::format("samskap_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
-                         label_escape(key.first), label_escape(key.second), status, n);
+      out += fmt::format(
+          "samskap_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+          label_escape(key.first), label_escape(key.second), status, n);
   out += "# HELP samskap_http_request_duration_seconds Time from request to response, by route.\n";
   out += "# TYPE samskap_http_request_duration_seconds histogram\n";
   for (const auto& [key, s] : series_) {
-    auto labels = fmt::format("method=\"{}\",route=\"{}\"", label_escape(key.first), label_escape(key.second));
+    auto labels = fmt::format("method=\"{}\",route=\"{}\"", label_escape(key.first),
+                              label_escape(key.second));
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += fmt::format("samskap_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
-                         kBuckets[i], s.buckets[i]);
-    out += fmt::format("samskap_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels, s.count);
+      out += fmt::format("samskap_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n",
+                         labels, kBuckets[i], s.buckets[i]);
+    out += fmt::format("samskap_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n",
+                       labels, s.count);
     out += fmt::format("samskap_http_request_duration_seconds_sum{{{}}} {}\n", labels, s.sum);
     out += fmt::format("samskap_http_request_duration_seconds_count{{{}}} {}\n", labels, s.count);
   }
-  for (const auto& g : gauges_) g(out);
+  for (const auto& g : gauges_)
+    g(out);
   return out;
 }
 

@@ -10,7 +10,9 @@ namespace samskap::web {
 namespace templates_embedded {
 std::span<const EmbeddedFile> files();
 }
-std::span<const EmbeddedFile> embedded_templates() { return templates_embedded::files(); }
+std::span<const EmbeddedFile> embedded_templates() {
+  return templates_embedded::files();
+}
 
 namespace {
 
@@ -26,7 +28,8 @@ struct Node {
 Data to_data(const Node& n) {
   if (n.children.empty()) return Data(n.text);
   Data obj{Data::type::object};
-  for (const auto& [k, child] : n.children) obj.set(k, to_data(child));
+  for (const auto& [k, child] : n.children)
+    obj.set(k, to_data(child));
   return obj;
 }
 
@@ -65,7 +68,8 @@ Renderer::Renderer(std::span<const EmbeddedFile> templates, const content::Catal
       throw std::runtime_error("templates/" + std::string(f.path) + ": " + m.error_message());
     sources_.emplace(std::string(f.path), std::move(src));
   }
-  if (!sources_.contains("layout.mustache")) throw std::runtime_error("templates/layout.mustache is missing");
+  if (!sources_.contains("layout.mustache"))
+    throw std::runtime_error("templates/layout.mustache is missing");
 }
 
 std::string Renderer::render(std::string_view path, const Data& data, Language lang) const {

@@ -21,8 +21,8 @@ using Data = kainjow::mustache::data;
 
 struct PageContext {
   Language lang = kDefaultLanguage;
-  std::string title;       // the page's own title, already in the right language
-  std::string path;        // the current path, for the language switch and aria-current
+  std::string title;  // the page's own title, already in the right language
+  std::string path;   // the current path, for the language switch and aria-current
 };
 
 class Renderer {
@@ -39,7 +39,9 @@ class Renderer {
   std::string fragment(std::string_view name, const Data& data, Language lang) const;
 
   // The catalogue text for `key` in `lang`.
-  std::string_view text(Language lang, std::string_view key) const { return catalog_.text(lang, key); }
+  std::string_view text(Language lang, std::string_view key) const {
+    return catalog_.text(lang, key);
+  }
 
   const content::Catalog& catalog() const { return catalog_; }
 

@@ -1,10 +1,10 @@
 #include "web/server.hpp"
 
-#include <nlohmann/json.hpp>
-#include <restinio/all.hpp>
 #include <sodium.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+#include <restinio/all.hpp>
 
 #include <mutex>
 
@@ -19,25 +19,44 @@ using clock_t_ = std::chrono::steady_clock;
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -69,7 +88,9 @@ std::vector<std::string> param_names(const std::string& pattern) {
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] != ':') continue;
     std::size_t j = i + 1;
-    while (j < pattern.size() && (std::isalnum(static_cast<unsigned char>(pattern[j])) || pattern[j] == '_')) ++j;
+    while (j < pattern.size() &&
+           (std::isalnum(static_cast<unsigned char>(pattern[j])) || pattern[j] == '_'))
+      ++j;
     names.push_back(pattern.substr(i + 1, j - i - 1));
     i = j;
   }
@@ -93,15 +114,17 @@ void add_security_headers(Response& r) {
 
 Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
   auto bad = [&] {
-    return Error::invalid("error.listen", "listen address '" + std::string(text.substr(0, 200)) +
-                                              "' must look like 127.0.0.1:8080, [::1]:8080 or :8080");
+    return Error::invalid("error.listen",
+                          "listen address '" + std::string(text.substr(0, 200)) +
+                              "' must look like 127.0.0.1:8080, [::1]:8080 or :8080");
   };
   if (text.empty() || text.size() > 300) return bad();
   std::string host;
   std::string_view port_text;
   if (text.front() == '[') {
     auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return bad();
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return bad();
     host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
   } else {
@@ -113,7 +136,8 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text
   }
   if (host.empty()) host = "0.0.0.0";
   for (char c : host)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':')) return bad();
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':'))
+      return bad();
   if (port_text.empty() || port_text.size() > 5) return bad();
   unsigned port = 0;
   for (char c : port_text) {
@@ -151,16 +175,17 @@ struct Server::Impl {
       resp.header("Content-Language", std::string(code(r.lang)));
       resp.header("Vary", "Accept-Language, Cookie");
       bool has_cache = false;
-      for (const auto& h : resp.headers) has_cache |= h.first == "Cache-Control";
+      for (const auto& h : resp.headers)
+        has_cache |= h.first == "Cache-Control";
       if (!has_cache) resp.header("Cache-Control", "no-store");
     }
     const int status = resp.status;
     const std::size_t bytes = resp.body.size();
-    auto rb = req->create_response(
-        restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(status)},
-                                     reason_phrase(status)});
+    auto rb = req->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_phrase(status)});
     rb.append_header(restinio::http_field::content_type, resp.content_type);
-    for (auto& [n, v] : resp.headers) rb.append_header(n, v);
+    for (auto& [n, v] : resp.headers)
+      rb.append_header(n, v);
     if (draining) rb.connection_close();
     if (r.method != Method::head) rb.set_body(std::move(resp.body));
     rb.done();
@@ -170,7 +195,8 @@ struct Server::Impl {
     if (options.access_log && access) {
       nlohmann::json line = {
           {"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count()},
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count()},
           {"type", "access"},
           {"request_id", r.request_id},
           {"method", to_string(r.method)},
@@ -187,7 +213,8 @@ struct Server::Impl {
     try {
       return route.handler(r);
     } catch (const std::exception& e) {
-      spdlog::error("request {} {} {} failed: {}", r.request_id, to_string(r.method), r.path, e.what());
+      spdlog::error("request {} {} {} failed: {}", r.request_id, to_string(r.method), r.path,
+                    e.what());
     } catch (...) {
       spdlog::error("request {} {} {} failed with an unknown exception", r.request_id,
                     to_string(r.method), r.path);
@@ -216,7 +243,8 @@ struct Server::Impl {
     r.target = std::string(req->header().request_target());
     for (const auto& f : req->header()) {
       std::string name(f.name());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       auto [it, inserted] = r.headers.emplace(name, std::string(f.value()));
       if (!inserted) it->second += ", " + std::string(f.value());
     }
@@ -236,7 +264,8 @@ struct Server::Impl {
     return 0;
   }
 
-  restinio::request_handling_status_t dispatch(const Route* route, const restinio::request_handle_t& req,
+  restinio::request_handling_status_t dispatch(const Route* route,
+                                               const restinio::request_handle_t& req,
                                                const restinio::router::route_params_t* params) {
     const auto start = clock_t_::now();
     auto r = std::make_shared<Request>();
@@ -286,10 +315,13 @@ Server::Server(ServerOptions options, std::vector<Route> routes, ErrorPageFn err
   impl_->metrics = std::move(metrics);
 }
 
-Server::~Server() { stop(std::chrono::milliseconds(0)); }
+Server::~Server() {
+  stop(std::chrono::milliseconds(0));
+}
 
 Result<std::uint16_t> Server::start() {
-  if (sodium_init() < 0) return Error{ErrorCode::internal, "error.internal", "libsodium failed to start"};
+  if (sodium_init() < 0)
+    return Error{ErrorCode::internal, "error.internal", "libsodium failed to start"};
   auto& o = impl_->options;
   if (o.access_log) {
     impl_->access = spdlog::get("access");
@@ -300,13 +332,21 @@ Result<std::uint16_t> Server::start() {
   }
   impl_->pool = std::make_unique<WorkerPool>(o.workers, o.max_queue);
   impl_->metrics->add_gauges([pool = impl_->pool.get(), this](std::string& out) {
-    out += "# HELP samskap_worker_threads Worker threads for blocking work.\n# TYPE samskap_worker_threads gauge\n";
+    out +=
+        "# HELP samskap_worker_threads Worker threads for blocking work.\n# TYPE "
+        "samskap_worker_threads gauge\n";
     out += "samskap_worker_threads " + std::to_string(pool->threads()) + "\n";
-    out += "# HELP samskap_worker_busy Worker threads running a task.\n# TYPE samskap_worker_busy gauge\n";
+    out +=
+        "# HELP samskap_worker_busy Worker threads running a task.\n# TYPE samskap_worker_busy "
+        "gauge\n";
     out += "samskap_worker_busy " + std::to_string(pool->busy()) + "\n";
-    out += "# HELP samskap_worker_queued Tasks waiting for a worker.\n# TYPE samskap_worker_queued gauge\n";
+    out +=
+        "# HELP samskap_worker_queued Tasks waiting for a worker.\n# TYPE samskap_worker_queued "
+        "gauge\n";
     out += "samskap_worker_queued " + std::to_string(pool->queued()) + "\n";
-    out += "# HELP samskap_http_in_flight Requests being handled on workers.\n# TYPE samskap_http_in_flight gauge\n";
+    out +=
+        "# HELP samskap_http_in_flight Requests being handled on workers.\n# TYPE "
+        "samskap_http_in_flight gauge\n";
     out += "samskap_http_in_flight " + std::to_string(impl_->in_flight.load()) + "\n";
   });
 
@@ -322,11 +362,21 @@ Result<std::uint16_t> Server::start() {
         router->http_get(route.pattern, h);
         router->http_head(route.pattern, h);
         break;
-      case Method::post: router->http_post(route.pattern, h); break;
-      case Method::put: router->http_put(route.pattern, h); break;
-      case Method::patch: router->add_handler(restinio::http_method_patch(), route.pattern, h); break;
-      case Method::del: router->http_delete(route.pattern, h); break;
-      default: router->add_handler(restinio::http_method_options(), route.pattern, h); break;
+      case Method::post:
+        router->http_post(route.pattern, h);
+        break;
+      case Method::put:
+        router->http_put(route.pattern, h);
+        break;
+      case Method::patch:
+        router->add_handler(restinio::http_method_patch(), route.pattern, h);
+        break;
+      case Method::del:
+        router->http_delete(route.pattern, h);
+        break;
+      default:
+        router->add_handler(restinio::http_method_options(), route.pattern, h);
+        break;
     }
   }
   router->non_matched_request_handler(
@@ -339,7 +389,8 @@ Result<std::uint16_t> Server::start() {
       .port(o.port)
       // The router's matcher throws on malformed percent-escapes, which would drop the
       // connection without an answer: such paths get our 400 page before routing.
-      .request_handler([impl, router = std::shared_ptr<router_t>(std::move(router))](restinio::request_handle_t req) {
+      .request_handler([impl, router = std::shared_ptr<router_t>(std::move(router))](
+                           restinio::request_handle_t req) {
         auto decoded = percent_decode(req->header().path(), false);
         if (!decoded || !valid_utf8(*decoded)) return impl->dispatch(nullptr, req, nullptr);
         return (*router)(std::move(req));
@@ -353,9 +404,11 @@ Result<std::uint16_t> Server::start() {
                                     .max_field_value_size(16 * 1024)
                                     .max_field_count(100)
                                     .max_body_size(hard_cap))
-      .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); });
+      .acceptor_post_bind_hook(
+          [&bound](asio::ip::tcp::acceptor& a) { bound = a.local_endpoint().port(); });
   try {
-    impl_->server = std::make_unique<server_t>(restinio::external_io_context(impl_->io), std::move(settings));
+    impl_->server =
+        std::make_unique<server_t>(restinio::external_io_context(impl_->io), std::move(settings));
     std::promise<void> opened;
     auto fut = opened.get_future();
     impl_->server->open_async([&opened] { opened.set_value(); },

@@ -24,14 +24,14 @@ namespace samskap::web {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;                   // 0: any free port (tests)
+  std::uint16_t port = 8080;  // 0: any free port (tests)
   std::size_t io_threads = 2;
   std::size_t workers = 8;
-  std::size_t max_queue = 4096;                // waiting worker tasks before 503
-  std::size_t max_body_bytes = 1024 * 1024;    // larger bodies get 413
-  std::chrono::seconds request_timeout{60};    // a handler slower than this: connection closed
-  std::chrono::seconds idle_timeout{75};       // keep-alive idle
-  bool secure_cookies = false;                 // add Secure to cookies (behind HTTPS)
+  std::size_t max_queue = 4096;              // waiting worker tasks before 503
+  std::size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413
+  std::chrono::seconds request_timeout{60};  // a handler slower than this: connection closed
+  std::chrono::seconds idle_timeout{75};     // keep-alive idle
+  bool secure_cookies = false;               // add Secure to cookies (behind HTTPS)
   bool access_log = true;
 };
 

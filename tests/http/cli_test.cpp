@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("samskap-cli-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("samskap-cli-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -37,14 +38,16 @@ class CliTest : public ::testing::Test {
 
 int count_lines(const std::string& s) {
   int n = 0;
-  for (char c : s) n += c == '\n';
+  for (char c : s)
+    n += c == '\n';
   return n;
 }
 
 TEST_F(CliTest, VersionAndHelp) {
   auto v = run({"version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_TRUE(std::regex_search(v.out, std::regex("^samskap [0-9]+\\.[0-9]+\\.[0-9]+\n$"))) << v.out;
+  EXPECT_TRUE(std::regex_search(v.out, std::regex("^samskap [0-9]+\\.[0-9]+\\.[0-9]+\n$")))
+      << v.out;
   for (auto sub : {"serve", "migrate", "version"}) {
     auto h = run({sub, "--help"});
     EXPECT_EQ(h.exit_code, 0) << sub;
@@ -53,12 +56,19 @@ TEST_F(CliTest, VersionAndHelp) {
 }
 
 TEST_F(CliTest, UsageErrorsExitWith2AndShowTheUsage) {
-  for (auto args : std::vector<std::vector<std::string>>{
-           {}, {"--bogus"}, {"serve", "--nope"}, {"frobnicate"}, {"serve", "--workers"}, {"serve", "--workers", "0"},
-           {"serve", "--listen", "nonsense"}, {"serve", "--max-body-bytes", "12 parsecs"}}) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"--bogus"},
+                                             {"serve", "--nope"},
+                                             {"frobnicate"},
+                                             {"serve", "--workers"},
+                                             {"serve", "--workers", "0"},
+                                             {"serve", "--listen", "nonsense"},
+                                             {"serve", "--max-body-bytes", "12 parsecs"}}) {
     auto r = run(args);
     std::string joined;
-    for (auto& a : args) joined += a + " ";
+    for (auto& a : args)
+      joined += a + " ";
     EXPECT_EQ(r.exit_code, 2) << joined << r.err;
     EXPECT_FALSE(r.err.empty()) << joined;
   }
@@ -103,7 +113,8 @@ TEST_F(CliTest, PortInUseIsOneClearLineAndExit1) {
   auto r = run({"serve", "--listen", "127.0.0.1:" + std::to_string(port), "--database", db()});
   close(fd);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << r.err;
   EXPECT_EQ(r.err.find("samskap: error:"), r.err.rfind("samskap: error:")) << "one error line";
 }
 
@@ -115,8 +126,8 @@ TEST_F(CliTest, ConfigurationPrecedenceFlagsThenEnvironmentThenFile) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not-an-address"), std::string::npos) << r.err;
   // The flag beats the environment: it starts and serves.
-  BackgroundProcess p({samskap_binary(), "--config", (dir_ / "samskap.toml").string(), "serve", "--listen",
-                       "127.0.0.1:0", "--database", db()},
+  BackgroundProcess p({samskap_binary(), "--config", (dir_ / "samskap.toml").string(), "serve",
+                       "--listen", "127.0.0.1:0", "--database", db()},
                       {"SAMSKAP_LISTEN=not-an-address"});
   auto line = p.wait_for_stderr("serving http://");
   ASSERT_FALSE(line.empty()) << p.err();
@@ -125,7 +136,8 @@ TEST_F(CliTest, ConfigurationPrecedenceFlagsThenEnvironmentThenFile) {
   auto page = http_get("http://127.0.0.1:" + std::string(m[1]) + "/");
   EXPECT_EQ(page.status, 200);
   auto metrics = http_get("http://127.0.0.1:" + std::string(m[1]) + "/metrics");
-  EXPECT_NE(metrics.body.find("samskap_worker_threads 3"), std::string::npos) << "workers came from the file";
+  EXPECT_NE(metrics.body.find("samskap_worker_threads 3"), std::string::npos)
+      << "workers came from the file";
   EXPECT_EQ(p.signal_and_wait(SIGTERM), 0) << "graceful stop exits 0";
 }
 

@@ -63,7 +63,8 @@ TEST(Config, FileErrorsNameTheLine) {
   ASSERT_FALSE(type.ok());
   auto neg = resolve_config({}, env_of({}), "workers = -2\n", "s.toml");
   ASSERT_FALSE(neg.ok());
-  auto sizes = resolve_config({}, env_of({}), "max_body_bytes = \"2 MiB\"\nsecure_cookies = true\n", "s.toml");
+  auto sizes = resolve_config({}, env_of({}), "max_body_bytes = \"2 MiB\"\nsecure_cookies = true\n",
+                              "s.toml");
   ASSERT_TRUE(sizes.ok()) << sizes.error().detail;
   EXPECT_EQ(sizes->max_body_bytes, 2u * 1024 * 1024);
   EXPECT_TRUE(sizes->secure_cookies);

@@ -38,8 +38,9 @@ class AppServer {
       return nullptr;
     }
     s->metrics = std::make_shared<web::Metrics>();
-    s->app = std::make_unique<web::App>(web::AppOptions{max_body}, *s->db, content::Catalog::embedded(),
-                                        web::AssetTable::embedded(), s->metrics, s->clock);
+    s->app =
+        std::make_unique<web::App>(web::AppOptions{max_body}, *s->db, content::Catalog::embedded(),
+                                   web::AssetTable::embedded(), s->metrics, s->clock);
     auto routes = s->app->routes();
     routes.push_back({web::Method::get, "/test/slow", web::Exec::worker, [](const web::Request&) {
                         std::this_thread::sleep_for(std::chrono::milliseconds(600));
@@ -48,8 +49,9 @@ class AppServer {
                         r.body = "slow done";
                         return r;
                       }});
-    routes.push_back({web::Method::get, "/test/throw", web::Exec::worker,
-                      [](const web::Request&) -> web::Response { throw std::runtime_error("boom"); }});
+    routes.push_back(
+        {web::Method::get, "/test/throw", web::Exec::worker,
+         [](const web::Request&) -> web::Response { throw std::runtime_error("boom"); }});
     web::ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
@@ -58,7 +60,8 @@ class AppServer {
     so.access_log = false;
     web::App* a = s->app.get();
     s->server = std::make_unique<web::Server>(
-        so, std::move(routes), [a](const web::Request& r, int st) { return a->error_page(r, st); }, s->metrics);
+        so, std::move(routes), [a](const web::Request& r, int st) { return a->error_page(r, st); },
+        s->metrics);
     auto port = s->server->start();
     if (!port) {
       why = port.error().detail;
@@ -68,7 +71,9 @@ class AppServer {
     return s;
   }
 
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
 
   ~AppServer() {
     if (server) server->stop(std::chrono::milliseconds(2000));

@@ -63,10 +63,13 @@ TEST_F(ServerTest, QueryChoosesEnglishAndTheCookieRemembersIt) {
 }
 
 TEST_F(ServerTest, AcceptLanguageIsTheFirstGuess) {
-  EXPECT_NE(http_get(url("/"), {"Accept-Language: en-GB,en;q=0.9"}).body.find("lang=\"en\""), std::string::npos);
-  EXPECT_NE(http_get(url("/"), {"Accept-Language: nb-NO,en;q=0.5"}).body.find("lang=\"nb\""), std::string::npos);
+  EXPECT_NE(http_get(url("/"), {"Accept-Language: en-GB,en;q=0.9"}).body.find("lang=\"en\""),
+            std::string::npos);
+  EXPECT_NE(http_get(url("/"), {"Accept-Language: nb-NO,en;q=0.5"}).body.find("lang=\"nb\""),
+            std::string::npos);
   // The cookie beats the header.
-  EXPECT_NE(http_get(url("/"), {"Accept-Language: en", "Cookie: samskap_lang=nb"}).body.find("lang=\"nb\""),
+  EXPECT_NE(http_get(url("/"), {"Accept-Language: en", "Cookie: samskap_lang=nb"})
+                .body.find("lang=\"nb\""),
             std::string::npos);
 }
 
@@ -115,7 +118,8 @@ TEST_F(ServerTest, AHandlerThatThrowsGivesA500PageWithAReference) {
   auto r = http_get(url("/test/throw"));
   EXPECT_EQ(r.status, 500);
   EXPECT_NE(r.body.find("Noe gikk galt"), std::string::npos);
-  EXPECT_NE(r.body.find(r.header("x-request-id")), std::string::npos) << "the page shows the reference";
+  EXPECT_NE(r.body.find(r.header("x-request-id")), std::string::npos)
+      << "the page shows the reference";
   EXPECT_EQ(http_get(url("/")).status, 200);
 }
 
@@ -129,19 +133,24 @@ TEST_F(ServerTest, HealthReadinessAndMetrics) {
   auto m = http_get(url("/metrics"));
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
-  EXPECT_NE(m.body.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"}"), std::string::npos);
-  EXPECT_NE(m.body.find("samskap_http_request_duration_seconds_bucket{method=\"GET\",route=\"/\",le=\"+Inf\"}"),
+  EXPECT_NE(m.body.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"}"),
             std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "samskap_http_request_duration_seconds_bucket{method=\"GET\",route=\"/\",le=\"+Inf\"}"),
+      std::string::npos);
   EXPECT_NE(m.body.find("samskap_db_pool_size 2"), std::string::npos);
   EXPECT_NE(m.body.find("samskap_worker_threads 4"), std::string::npos);
-  EXPECT_EQ(m.body.find("/finnes/ikke"), std::string::npos) << "raw paths never become label values";
+  EXPECT_EQ(m.body.find("/finnes/ikke"), std::string::npos)
+      << "raw paths never become label values";
 }
 
 TEST_F(ServerTest, AssetsAreHashedImmutableAndRevalidate) {
   auto page = http_get(url("/"));
   std::regex asset_re("(/assets/[A-Za-z0-9_.-]+)");
   int seen = 0;
-  for (auto it = std::sregex_iterator(page.body.begin(), page.body.end(), asset_re); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(page.body.begin(), page.body.end(), asset_re);
+       it != std::sregex_iterator(); ++it) {
     std::string path = (*it)[1];
     auto a = http_get(url(path));
     ASSERT_EQ(a.status, 200) << path;
@@ -206,7 +215,8 @@ TEST(ServerLifecycle, PortInUseIsAClearError) {
   web::ServerOptions so;
   so.port = static_cast<std::uint16_t>(a->port);
   auto metrics = std::make_shared<web::Metrics>();
-  web::Server b(so, {}, [](const web::Request&, int) { return web::Response{}; }, metrics);
+  web::Server b(
+      so, {}, [](const web::Request&, int) { return web::Response{}; }, metrics);
   auto r = b.start();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::unavailable);

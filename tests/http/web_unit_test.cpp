@@ -29,7 +29,8 @@ TEST(Cookies, ParsesWellFormedAndSkipsGarbage) {
 
 TEST(Cookies, BoundedOnHostileInput) {
   std::string many;
-  for (int i = 0; i < 1000; ++i) many += "k" + std::to_string(i) + "=v; ";
+  for (int i = 0; i < 1000; ++i)
+    many += "k" + std::to_string(i) + "=v; ";
   EXPECT_LE(parse_cookies(many).size(), 64u);
   EXPECT_TRUE(parse_cookies(std::string(100000, ';')).empty());
   EXPECT_TRUE(parse_cookies(std::string("\x01\x02=\x03", 4)).empty());
@@ -41,16 +42,19 @@ struct DecodeCase {
   std::optional<std::string> out;
 };
 class PercentDecodeTest : public ::testing::TestWithParam<DecodeCase> {};
-TEST_P(PercentDecodeTest, Decodes) { EXPECT_EQ(percent_decode(GetParam().in, GetParam().plus), GetParam().out); }
+TEST_P(PercentDecodeTest, Decodes) {
+  EXPECT_EQ(percent_decode(GetParam().in, GetParam().plus), GetParam().out);
+}
 INSTANTIATE_TEST_SUITE_P(
     Table, PercentDecodeTest,
     ::testing::Values(DecodeCase{"", false, ""}, DecodeCase{"abc", false, "abc"},
-                      DecodeCase{"%C3%A6%C3%B8%C3%A5", false, "æøå"}, DecodeCase{"a+b", true, "a b"},
-                      DecodeCase{"a+b", false, "a+b"}, DecodeCase{"%41%4a", false, "AJ"},
-                      DecodeCase{"%", false, std::nullopt}, DecodeCase{"%4", false, std::nullopt},
-                      DecodeCase{"%g1", false, std::nullopt}, DecodeCase{"%00", false, std::nullopt},
-                      DecodeCase{"%1b", false, std::nullopt}, DecodeCase{"%7f", false, std::nullopt},
-                      DecodeCase{"ok%0A", false, "ok\n"}));
+                      DecodeCase{"%C3%A6%C3%B8%C3%A5", false, "æøå"},
+                      DecodeCase{"a+b", true, "a b"}, DecodeCase{"a+b", false, "a+b"},
+                      DecodeCase{"%41%4a", false, "AJ"}, DecodeCase{"%", false, std::nullopt},
+                      DecodeCase{"%4", false, std::nullopt}, DecodeCase{"%g1", false, std::nullopt},
+                      DecodeCase{"%00", false, std::nullopt},
+                      DecodeCase{"%1b", false, std::nullopt},
+                      DecodeCase{"%7f", false, std::nullopt}, DecodeCase{"ok%0A", false, "ok\n"}));
 
 TEST(Utf8, ValidatesStrictly) {
   EXPECT_TRUE(valid_utf8(""));
@@ -73,7 +77,8 @@ TEST(UrlEncoded, ParsesFormsAndRejectsHostileOnes) {
   EXPECT_FALSE(parse_urlencoded("a=%zz").ok());
   EXPECT_FALSE(parse_urlencoded("a=%ff").ok()) << "invalid UTF-8";
   std::string many;
-  for (int i = 0; i < 300; ++i) many += "f" + std::to_string(i) + "=1&";
+  for (int i = 0; i < 300; ++i)
+    many += "f" + std::to_string(i) + "=1&";
   auto r = parse_urlencoded(many);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::invalid_input);
@@ -91,7 +96,8 @@ TEST(Listen, ParsesAddresses) {
   auto c = parse_listen(":8080");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->first, "0.0.0.0");
-  for (auto bad : {"", "8080", "host:", "host:65536", "host:-1", "a b:80", "::1:80", "[::1]80", "host:8o80"})
+  for (auto bad :
+       {"", "8080", "host:", "host:65536", "host:-1", "a b:80", "::1:80", "[::1]80", "host:8o80"})
     EXPECT_FALSE(parse_listen(bad).ok()) << bad;
 }
 
@@ -104,7 +110,8 @@ TEST(StatusFor, MapsEveryErrorCode) {
 }
 
 TEST(HtmlEscape, EscapesEverythingDangerous) {
-  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
 
 TEST(Metrics, CountsAndBucketsCumulatively) {
@@ -113,8 +120,10 @@ TEST(Metrics, CountsAndBucketsCumulatively) {
   m.observe("GET", "/", 200, std::chrono::milliseconds(30));
   m.observe("GET", "/", 404, std::chrono::milliseconds(3));
   auto text = m.render();
-  EXPECT_NE(text.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("samskap_http_requests_total{method=\"GET\",route=\"/\",status=\"404\"} 1"),
+            std::string::npos);
   EXPECT_NE(text.find("le=\"0.001\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.005\"} 2"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.05\"} 3"), std::string::npos);
@@ -125,16 +134,19 @@ TEST(WorkerPool, RunsEverythingAndRefusesWhenFull) {
   std::atomic<int> done{0};
   {
     WorkerPool pool(2, 1000);
-    for (int i = 0; i < 500; ++i) ASSERT_TRUE(pool.submit([&] { ++done; }));
+    for (int i = 0; i < 500; ++i)
+      ASSERT_TRUE(pool.submit([&] { ++done; }));
     EXPECT_TRUE(pool.wait_idle(std::chrono::seconds(10)));
     EXPECT_EQ(done.load(), 500);
   }
   WorkerPool tiny(1, 1);
   std::atomic<bool> release{false};
   ASSERT_TRUE(tiny.submit([&] {
-    while (!release) std::this_thread::yield();
+    while (!release)
+      std::this_thread::yield();
   }));
-  while (tiny.busy() == 0) std::this_thread::yield();
+  while (tiny.busy() == 0)
+    std::this_thread::yield();
   EXPECT_TRUE(tiny.submit([] {}));
   EXPECT_FALSE(tiny.submit([] {})) << "queue of one is full";
   release = true;
@@ -203,8 +215,10 @@ TEST(Renderer, EveryTemplateParsesAndTextIsEscaped) {
 }
 
 TEST(Renderer, BrokenTemplateIsReportedByName) {
-  const EmbeddedFile files[] = {{"layout.mustache", "{{{body}}}"}, {"pages/bad.mustache", "{{#open}} never closed"}};
-  EXPECT_THROW(Renderer(files, content::Catalog::embedded(), AssetTable::embedded()), std::runtime_error);
+  const EmbeddedFile files[] = {{"layout.mustache", "{{{body}}}"},
+                                {"pages/bad.mustache", "{{#open}} never closed"}};
+  EXPECT_THROW(Renderer(files, content::Catalog::embedded(), AssetTable::embedded()),
+               std::runtime_error);
 }
 
 TEST(Assets, HashedNamesChangeWithContent) {

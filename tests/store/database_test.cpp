@@ -71,11 +71,13 @@ TEST_P(DatabaseTest, SqlErrorsPropagateAndLeaveThePoolUsable) {
   SAMSKAP_REQUIRE_DB(tdb_, why_);
   auto db = open(1);
   ASSERT_TRUE(db);
-  EXPECT_THROW(db->with_session([](soci::session& s) { s << "SELECT * FROM no_such_table"; }), soci::soci_error);
+  EXPECT_THROW(db->with_session([](soci::session& s) { s << "SELECT * FROM no_such_table"; }),
+               soci::soci_error);
   EXPECT_TRUE(db->ping().ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::Values(Engine::sqlite, Engine::postgresql),
+INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest,
+                         ::testing::Values(Engine::sqlite, Engine::postgresql),
                          testing::EngineName());
 
 TEST(Database, RejectsBadUrls) {
@@ -88,19 +90,23 @@ TEST(Database, RejectsBadUrls) {
 
 TEST(Database, UnreachablePostgresIsOneClearError) {
   // Port 1 on loopback: nothing listens there.
-  auto db = Database::open({"postgresql://nobody:secret@127.0.0.1:1/none", 1, std::chrono::milliseconds(100)});
+  auto db = Database::open(
+      {"postgresql://nobody:secret@127.0.0.1:1/none", 1, std::chrono::milliseconds(100)});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, ErrorCode::unavailable);
   EXPECT_EQ(db.error().detail.find('\n'), std::string::npos) << db.error().detail;
-  EXPECT_EQ(db.error().detail.find("secret"), std::string::npos) << "password leaked: " << db.error().detail;
+  EXPECT_EQ(db.error().detail.find("secret"), std::string::npos)
+      << "password leaked: " << db.error().detail;
 }
 
 TEST(Database, UnwritableDirectoryIsOneClearError) {
-  if (geteuid() == 0) GTEST_SKIP() << "root can write anywhere; covered by the CLI test with a file as directory";
+  if (geteuid() == 0)
+    GTEST_SKIP() << "root can write anywhere; covered by the CLI test with a file as directory";
   auto dir = std::filesystem::temp_directory_path() / "samskap-ro-test";
   std::filesystem::create_directories(dir);
   chmod(dir.c_str(), 0500);
-  auto db = Database::open({"sqlite:" + (dir / "sub" / "x.db").string(), 1, std::chrono::milliseconds(100)});
+  auto db = Database::open(
+      {"sqlite:" + (dir / "sub" / "x.db").string(), 1, std::chrono::milliseconds(100)});
   chmod(dir.c_str(), 0700);
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(db.ok());
@@ -110,7 +116,8 @@ TEST(Database, UnwritableDirectoryIsOneClearError) {
 TEST(Database, DataDirectoryThatIsAFileIsOneClearError) {
   auto file = std::filesystem::temp_directory_path() / "samskap-not-a-dir";
   { std::ofstream(file.string()) << "x"; }
-  auto db = Database::open({"sqlite:" + (file / "x.db").string(), 1, std::chrono::milliseconds(100)});
+  auto db =
+      Database::open({"sqlite:" + (file / "x.db").string(), 1, std::chrono::milliseconds(100)});
   std::filesystem::remove(file);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, ErrorCode::unavailable);
@@ -125,8 +132,10 @@ TEST(DatabaseUrl, ParsesAndRedacts) {
   auto p = parse_database_url("postgresql://u:pw@localhost:5432/db");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->engine, Engine::postgresql);
-  EXPECT_EQ(redact_database_url("postgresql://u:pw@localhost:5432/db"), "postgresql://u:***@localhost:5432/db");
-  EXPECT_EQ(redact_database_url("postgresql://h/db?password=pw&x=1"), "postgresql://h/db?password=***&x=1");
+  EXPECT_EQ(redact_database_url("postgresql://u:pw@localhost:5432/db"),
+            "postgresql://u:***@localhost:5432/db");
+  EXPECT_EQ(redact_database_url("postgresql://h/db?password=pw&x=1"),
+            "postgresql://h/db?password=***&x=1");
   EXPECT_FALSE(parse_database_url(std::string(5000, 'a')).ok());
 }
 
@@ -153,7 +162,8 @@ TEST_P(ConninfoTest, ConvertsUrlsToKeywordForm) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ConninfoTest,
     ::testing::Values(
-        ConninfoCase{"postgresql://u@127.0.0.1:5432/samskap", "user='u' host='127.0.0.1' port='5432' dbname='samskap'"},
+        ConninfoCase{"postgresql://u@127.0.0.1:5432/samskap",
+                     "user='u' host='127.0.0.1' port='5432' dbname='samskap'"},
         ConninfoCase{"postgres://localhost/db", "host='localhost' dbname='db'"},
         ConninfoCase{"postgresql://u:p%40ss%27@h/db?sslmode=require",
                      "user='u' password='p@ss\\'' host='h' dbname='db' sslmode='require'"},
@@ -162,8 +172,9 @@ INSTANTIATE_TEST_SUITE_P(
         // Hostile or malformed: rejected with a message, password never echoed.
         ConninfoCase{"postgresql://u:s3cret@h:99999/db", nullptr},
         ConninfoCase{"postgresql://u:s3cret@h:5x/db", nullptr},
-        ConninfoCase{"postgresql://h/db?evil=1", nullptr}, ConninfoCase{"postgresql://h/d%zz", nullptr},
-        ConninfoCase{"postgresql://h/d%00", nullptr}, ConninfoCase{"postgresql://[::1/d", nullptr},
+        ConninfoCase{"postgresql://h/db?evil=1", nullptr},
+        ConninfoCase{"postgresql://h/d%zz", nullptr}, ConninfoCase{"postgresql://h/d%00", nullptr},
+        ConninfoCase{"postgresql://[::1/d", nullptr},
         ConninfoCase{"postgresql://h/db?sslmode", nullptr},
         ConninfoCase{"postgresql://h/db' host='evil", "host='h' dbname='db\\' host=\\'evil'"}));
 

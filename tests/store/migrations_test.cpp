@@ -41,12 +41,14 @@ INSTANTIATE_TEST_SUITE_P(
         SplitCase{"SELECT 'open;", {"SELECT 'open;"}}, SplitCase{"SELECT 1 /* open", {"SELECT 1"}},
         SplitCase{"SELECT $1; SELECT $tag", {"SELECT $1", "SELECT $tag"}}));
 
-EmbeddedFile file(std::string_view path, std::string_view data) { return {path, data}; }
+EmbeddedFile file(std::string_view path, std::string_view data) {
+  return {path, data};
+}
 
 TEST(LoadMigrations, PicksTheEngineVariantAndOrders) {
-  const EmbeddedFile files[] = {file("0002_b.sql", "B"), file("0001_a.sql", "A"),
-                                file("0003_c.sqlite.sql", "C-lite"), file("0003_c.postgresql.sql", "C-pg"),
-                                file("README.md", "ignored")};
+  const EmbeddedFile files[] = {
+      file("0002_b.sql", "B"), file("0001_a.sql", "A"), file("0003_c.sqlite.sql", "C-lite"),
+      file("0003_c.postgresql.sql", "C-pg"), file("README.md", "ignored")};
   auto lite = load_migrations(files, Engine::sqlite);
   ASSERT_TRUE(lite.ok());
   ASSERT_EQ(lite->size(), 3u);
@@ -59,8 +61,10 @@ TEST(LoadMigrations, PicksTheEngineVariantAndOrders) {
 }
 
 TEST(LoadMigrations, RejectsBadNamesAndDuplicates) {
-  for (auto bad : {std::vector<EmbeddedFile>{file("init.sql", "")}, {file("0001.sql", "")},
-                   {file("0001_a.mysql.sql", "")}, {file("0001_a.sql", ""), file("0001_b.sql", "")},
+  for (auto bad : {std::vector<EmbeddedFile>{file("init.sql", "")},
+                   {file("0001.sql", "")},
+                   {file("0001_a.mysql.sql", "")},
+                   {file("0001_a.sql", ""), file("0001_b.sql", "")},
                    {file("1234567_a.sql", "")}}) {
     auto r = load_migrations(bad, Engine::sqlite);
     EXPECT_FALSE(r.ok()) << bad[0].path;
@@ -109,13 +113,15 @@ TEST_P(MigrateTest, AFailingMigrationIsRolledBackWhole) {
   SAMSKAP_REQUIRE_DB(tdb_, why_);
   auto db = open();
   ASSERT_TRUE(db);
-  std::vector<Migration> ms = {{1, "ok", "CREATE TABLE a (x INTEGER)"},
-                               {2, "broken", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
+  std::vector<Migration> ms = {
+      {1, "ok", "CREATE TABLE a (x INTEGER)"},
+      {2, "broken", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
   auto r = migrate(*db, ms, kClock);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().detail.find("migration 2"), std::string::npos) << r.error().detail;
   // Table b from the broken migration must not exist.
-  EXPECT_THROW(db->with_session([](soci::session& s) { s << "SELECT COUNT(*) FROM b"; }), soci::soci_error);
+  EXPECT_THROW(db->with_session([](soci::session& s) { s << "SELECT COUNT(*) FROM b"; }),
+               soci::soci_error);
   auto v = schema_version(*db);
   ASSERT_TRUE(v.ok());
   EXPECT_LE(*v, 1);
@@ -135,8 +141,12 @@ TEST_P(MigrateTest, ConcurrentStartsDoNotRace) {
   std::vector<Result<MigrationReport>> results(kNodes, Error{});
   std::vector<std::thread> threads;
   for (int i = 0; i < kNodes; ++i)
-    threads.emplace_back([&, i] { results[static_cast<std::size_t>(i)] = migrate(*nodes[static_cast<std::size_t>(i)], *ms, kClock); });
-  for (auto& t : threads) t.join();
+    threads.emplace_back([&, i] {
+      results[static_cast<std::size_t>(i)] =
+          migrate(*nodes[static_cast<std::size_t>(i)], *ms, kClock);
+    });
+  for (auto& t : threads)
+    t.join();
   std::size_t applied = 0;
   for (const auto& r : results) {
     ASSERT_TRUE(r.ok()) << r.error().detail;
@@ -144,11 +154,13 @@ TEST_P(MigrateTest, ConcurrentStartsDoNotRace) {
   }
   EXPECT_EQ(applied, ms->size()) << "every migration applied exactly once across the nodes";
   int rows = 0;
-  nodes[0]->with_session([&](soci::session& s) { s << "SELECT COUNT(*) FROM schema_migrations", soci::into(rows); });
+  nodes[0]->with_session(
+      [&](soci::session& s) { s << "SELECT COUNT(*) FROM schema_migrations", soci::into(rows); });
   EXPECT_EQ(rows, static_cast<int>(ms->size()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, MigrateTest, ::testing::Values(Engine::sqlite, Engine::postgresql),
+INSTANTIATE_TEST_SUITE_P(Engines, MigrateTest,
+                         ::testing::Values(Engine::sqlite, Engine::postgresql),
                          testing::EngineName());
 
 }  // namespace

@@ -61,7 +61,8 @@ TEST_P(SettingsTest, HostileKeysAreJustData) {
   EXPECT_EQ(got->value_or(""), "v");
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, SettingsTest, ::testing::Values(Engine::sqlite, Engine::postgresql),
+INSTANTIATE_TEST_SUITE_P(Engines, SettingsTest,
+                         ::testing::Values(Engine::sqlite, Engine::postgresql),
                          testing::EngineName());
 
 }  // namespace

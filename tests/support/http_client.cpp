@@ -22,22 +22,26 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    while (!value.empty() && (value.front() == ' '))
+      value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+      value.pop_back();
     static_cast<std::multimap<std::string, std::string>*>(user)->emplace(name, value);
   }
   return size * n;
 }
 }  // namespace
 
-HttpResult http_request(const std::string& method, const std::string& url, const std::vector<std::string>& headers,
-                        const std::string& body) {
+HttpResult http_request(const std::string& method, const std::string& url,
+                        const std::vector<std::string>& headers, const std::string& body) {
   HttpResult r;
   CURL* c = curl_easy_init();
   curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  for (const auto& h : headers)
+    list = curl_slist_append(list, h.c_str());
   list = curl_slist_append(list, "Expect:");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);

@@ -18,21 +18,28 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int out_fd, int err_fd) {
+int spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int out_fd,
+          int err_fd) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-  else posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  if (out_fd >= 0)
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+  else
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) envs.emplace_back(*e);
-  for (const auto& e : env) envs.push_back(e);
+  for (char** e = environ; *e; ++e)
+    envs.emplace_back(*e);
+  for (const auto& e : env)
+    envs.push_back(e);
   std::vector<char*> envp;
-  for (auto& e : envs) envp.push_back(e.data());
+  for (auto& e : envs)
+    envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid = -1;
   if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data()) != 0) pid = -1;
@@ -55,9 +62,12 @@ int wait_exit(int pid, int timeout_ms) {
 
 }  // namespace
 
-std::string samskap_binary() { return SAMSKAP_BINARY; }
+std::string samskap_binary() {
+  return SAMSKAP_BINARY;
+}
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, int timeout_ms) {
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                          int timeout_ms) {
   ProcessResult r;
   int out[2], err[2];
   if (pipe(out) != 0 || pipe(err) != 0) return r;
@@ -89,12 +99,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
   }
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   r.exit_code = wait_exit(pid, static_cast<int>(std::max<long long>(left, 100)));
   return r;
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::vector<std::string>& env) {
   int err[2];
   if (pipe(err) != 0) return;
   pid_ = spawn(argv, env, -1, err[1]);
@@ -141,7 +153,8 @@ int BackgroundProcess::signal_and_wait(int sig, int timeout_ms) {
   pid_ = -1;
   char buf[4096];
   ssize_t n;
-  while ((n = read(err_fd_, buf, sizeof buf)) > 0) err_.append(buf, static_cast<size_t>(n));
+  while ((n = read(err_fd_, buf, sizeof buf)) > 0)
+    err_.append(buf, static_cast<size_t>(n));
   return code;
 }
 

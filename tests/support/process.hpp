@@ -14,8 +14,8 @@ struct ProcessResult {
 
 // Runs argv (argv[0] is a path) with extra environment entries ("K=V"),
 // waiting at most timeout_ms, then SIGKILL.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-                          int timeout_ms = 20000);
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::vector<std::string>& env = {}, int timeout_ms = 20000);
 
 // A child running in the background, e.g. `samskap serve`.
 class BackgroundProcess {

@@ -1,10 +1,10 @@
 #include "support/test_db.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 
 namespace samskap::testing {
 
@@ -14,7 +14,8 @@ std::string random_suffix() {
   static const char* hex = "0123456789abcdef";
   std::string s;
   auto v = rng();
-  for (int i = 0; i < 12; ++i, v >>= 4) s += hex[v & 15];
+  for (int i = 0; i < 12; ++i, v >>= 4)
+    s += hex[v & 15];
   return s;
 }
 
@@ -23,13 +24,16 @@ std::string with_database(const std::string& url, const std::string& name) {
   auto scheme = url.find("://");
   auto slash = url.find('/', scheme + 3);
   auto q = url.find('?', scheme + 3);
-  std::string base = url.substr(0, slash == std::string::npos ? (q == std::string::npos ? url.size() : q) : slash);
+  std::string base =
+      url.substr(0, slash == std::string::npos ? (q == std::string::npos ? url.size() : q) : slash);
   std::string query = q == std::string::npos ? "" : url.substr(q);
   return base + "/" + name + query;
 }
 }  // namespace
 
-std::string engine_name(store::Engine e) { return e == store::Engine::sqlite ? "sqlite" : "postgresql"; }
+std::string engine_name(store::Engine e) {
+  return e == store::Engine::sqlite ? "sqlite" : "postgresql";
+}
 
 std::unique_ptr<TestDatabase> TestDatabase::create(store::Engine engine, std::string& why) {
   std::unique_ptr<TestDatabase> db(new TestDatabase);
@@ -43,7 +47,9 @@ std::unique_ptr<TestDatabase> TestDatabase::create(store::Engine engine, std::st
   }
   const char* admin = std::getenv("SAMSKAP_TEST_PG");
   if (!admin || !*admin) {
-    why = "SAMSKAP_TEST_PG is not set: run the tests with ./dev test, which starts a PostgreSQL server";
+    why =
+        "SAMSKAP_TEST_PG is not set: run the tests with ./dev test, which starts a PostgreSQL "
+        "server";
     return nullptr;
   }
   db->admin_ = admin;

@@ -51,10 +51,10 @@ struct EngineName {
 // Use at the start of a test that needs `db` (a std::unique_ptr<TestDatabase>
 // created with create()). PostgreSQL missing is a skip on a developer's
 // machine, and a failure under ./dev test (SAMSKAP_REQUIRE_PG=1).
-#define SAMSKAP_REQUIRE_DB(db, why)                                         \
-  do {                                                                      \
-    if (!(db)) {                                                            \
-      if (std::getenv("SAMSKAP_REQUIRE_PG")) FAIL() << (why);               \
-      GTEST_SKIP() << (why);                                                \
-    }                                                                       \
+#define SAMSKAP_REQUIRE_DB(db, why)                           \
+  do {                                                        \
+    if (!(db)) {                                              \
+      if (std::getenv("SAMSKAP_REQUIRE_PG")) FAIL() << (why); \
+      GTEST_SKIP() << (why);                                  \
+    }                                                         \
   } while (0)

@@ -21,21 +21,20 @@ TEST_P(NegotiateTest, PicksBestSupportedLanguage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, NegotiateTest,
-    ::testing::Values(NegotiateCase{"", std::nullopt}, NegotiateCase{"en", Language::en},
-                      NegotiateCase{"nb-NO,nb;q=0.9,en;q=0.8", Language::nb},
-                      NegotiateCase{"en-GB,en;q=0.9,nb;q=0.8", Language::en},
-                      NegotiateCase{"de,en;q=0.5", Language::en},
-                      NegotiateCase{"de, fr;q=0.9", std::nullopt},
-                      NegotiateCase{"no", Language::nb}, NegotiateCase{"nn-NO", Language::nb},
-                      NegotiateCase{"en;q=0.2, nb;q=0.9", Language::nb},
-                      NegotiateCase{"en;q=0, nb;q=0.1", Language::nb},
-                      NegotiateCase{"en;q=0", std::nullopt},
-                      NegotiateCase{"*", Language::nb},
-                      // Hostile or malformed input: skipped, never fatal.
-                      NegotiateCase{"en;q=2", std::nullopt}, NegotiateCase{"en;q=abc", std::nullopt},
-                      NegotiateCase{";;;,,,", std::nullopt}, NegotiateCase{"en;foo=bar", std::nullopt},
-                      NegotiateCase{"en-", std::nullopt}, NegotiateCase{"\xff\xfe", std::nullopt},
-                      NegotiateCase{"en;q=0.5;q=0.9,nb;q=0.6", Language::nb}));
+    ::testing::Values(
+        NegotiateCase{"", std::nullopt}, NegotiateCase{"en", Language::en},
+        NegotiateCase{"nb-NO,nb;q=0.9,en;q=0.8", Language::nb},
+        NegotiateCase{"en-GB,en;q=0.9,nb;q=0.8", Language::en},
+        NegotiateCase{"de,en;q=0.5", Language::en}, NegotiateCase{"de, fr;q=0.9", std::nullopt},
+        NegotiateCase{"no", Language::nb}, NegotiateCase{"nn-NO", Language::nb},
+        NegotiateCase{"en;q=0.2, nb;q=0.9", Language::nb},
+        NegotiateCase{"en;q=0, nb;q=0.1", Language::nb}, NegotiateCase{"en;q=0", std::nullopt},
+        NegotiateCase{"*", Language::nb},
+        // Hostile or malformed input: skipped, never fatal.
+        NegotiateCase{"en;q=2", std::nullopt}, NegotiateCase{"en;q=abc", std::nullopt},
+        NegotiateCase{";;;,,,", std::nullopt}, NegotiateCase{"en;foo=bar", std::nullopt},
+        NegotiateCase{"en-", std::nullopt}, NegotiateCase{"\xff\xfe", std::nullopt},
+        NegotiateCase{"en;q=0.5;q=0.9,nb;q=0.6", Language::nb}));
 
 TEST(Language, RejectsOversizedHeader) {
   std::string huge(5000, 'a');
