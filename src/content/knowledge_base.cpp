@@ -48,9 +48,6 @@ std::string Diagnostic::to_string() const {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kCynefinIds = {"cynefin.clear", "cynefin.complicated",
-                                                         "cynefin.complex", "cynefin.chaotic",
-                                                         "cynefin.disorder"};
 constexpr int kSdgCount = 17;
 
 enum class RefKind { topic, source, process, stage, partner };

@@ -147,6 +147,11 @@ struct SdgGoal {
   Origin origin;
 };
 
+// The Cynefin domain ids in order. A valid knowledge base has exactly these.
+inline constexpr std::array<std::string_view, 5> kCynefinIds = {
+    "cynefin.clear", "cynefin.complicated", "cynefin.complex", "cynefin.chaotic",
+    "cynefin.disorder"};
+
 // A Cynefin domain (Snowden & Boone 2007).
 struct CynefinDomain {
   std::string id;    // "cynefin.complex"
