@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -262,6 +263,49 @@ TEST(KnowledgeBaseValidation, EveryProblemIsReportedNotJustTheFirst) {
     files_with_problems.insert(d.file);
   EXPECT_TRUE(files_with_problems.contains("content/kb/utfordringer.toml"));
   EXPECT_TRUE(files_with_problems.contains("content/kb/forankring.toml"));
+}
+
+// Random corruption of the real files never crashes the loader: it either
+// loads or reports problems that each name a real file and a line.
+TEST(KnowledgeBaseValidation, RandomCorruptionIsReportedNotFatal) {
+  const auto pristine = real_files();
+  std::mt19937 rng(3);
+  int failures = 0;
+  for (int round = 0; round < 150; ++round) {
+    auto files = pristine;
+    SourceFile& f = files[static_cast<std::size_t>(rng() % files.size())];
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !f.data.empty(); ++e) {
+      const std::size_t at = rng() % f.data.size();
+      switch (rng() % 3) {
+        case 0:
+          f.data[at] = static_cast<char>(rng() % 256);
+          break;
+        case 1:
+          f.data.erase(at, 1 + rng() % 40);
+          break;
+        default:
+          f.data.insert(at, std::string(1 + rng() % 3, "=[]\"{}.\n#"[rng() % 9]));
+          break;
+      }
+    }
+    std::vector<Diagnostic> diags;
+    auto kb = KnowledgeBase::load(files, &diags);
+    if (kb.ok()) {
+      EXPECT_TRUE(diags.empty());
+      continue;
+    }
+    ++failures;
+    ASSERT_FALSE(diags.empty());
+    for (const auto& d : diags) {
+      const bool known = std::any_of(pristine.begin(), pristine.end(),
+                                     [&](const SourceFile& p) { return p.path == d.file; });
+      EXPECT_TRUE(known) << d.to_string();
+      EXPECT_GE(d.line, 1) << d.to_string();
+      EXPECT_FALSE(d.reason.empty());
+    }
+  }
+  EXPECT_GT(failures, 100);  // almost every corruption must be caught
 }
 
 // --- The real content ----------------------------------------------------------------
