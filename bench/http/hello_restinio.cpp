@@ -16,7 +16,6 @@ int main(int argc, char** argv) {
   restinio::run(restinio::on_thread_pool<traits_t>(threads)
                     .port(port)
                     .address("127.0.0.1")
-                    .use_break_signal_handling(true)
                     .request_handler([](auto req) {
                       return req->create_response()
                           .append_header(restinio::http_field::content_type,
