@@ -139,4 +139,19 @@ for (const lang of LANGS) {
       }
     }
   });
+
+  test(`[${lang}] Enter on the language switch changes the language`, async () => {
+    const page = await app.page();
+    await page.goto(withLang(app.url, '/om', lang));
+    const other = await page.getAttribute('a.lang-switch', 'hreflang');
+    assert.notEqual(other, lang);
+    let steps = 0;
+    while (!(await page.evaluate(() => document.activeElement?.classList.contains('lang-switch')))) {
+      await page.keyboard.press('Tab');
+      assert.ok(++steps < 20, 'reached the language switch within 20 Tab presses');
+    }
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.equal(await page.getAttribute('html', 'lang'), other);
+    assert.equal(new URL(page.url()).pathname, '/om');
+  });
 }

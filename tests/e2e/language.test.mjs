@@ -25,6 +25,11 @@ async function assertStartPage(page, lang) {
   assert.ok(title.includes(t[lang]('home.page_title')), `title "${title}"`);
 }
 
+/** The Accept-Language the browser really sent, so a test cannot pass by accident. */
+async function sentLanguage(response) {
+  return (await response.request().allHeaders())['accept-language'];
+}
+
 async function langCookie(page) {
   return (await page.context().cookies()).find((c) => c.name === 'samskap_lang');
 }
@@ -40,6 +45,7 @@ test('bokmål is the default when the browser asks for a language we do not offe
   const page = await app.page({ locale: 'de-DE' });
   const res = await page.goto(`${app.url}/`);
   assert.equal(res.status(), 200);
+  assert.equal(await sentLanguage(res), 'de-DE');
   assert.equal(res.headers()['content-language'], 'nb');
   await assertStartPage(page, 'nb');
   assert.equal(await langCookie(page), undefined, 'no cookie without an explicit choice');
@@ -60,7 +66,7 @@ test('the cookie remembers the choice on the next page, over Accept-Language', a
   const page = await app.page({ locale: 'nb-NO' });
   await page.goto(`${app.url}/?lang=en`);
   // A link without ?lang= and a browser that asks for Norwegian: the cookie wins.
-  await page.goto(`${app.url}/om`);
+  assert.equal(await sentLanguage(await page.goto(`${app.url}/om`)), 'nb-NO');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(norm(await page.textContent('h1')), t.en('about.title'));
   await page.goto(`${app.url}/`);
@@ -77,15 +83,21 @@ test('Accept-Language en picks English when there is no cookie', async () => {
   const page = await app.page({ locale: 'en-GB' });
   const res = await page.goto(`${app.url}/`);
   assert.equal(res.status(), 200);
+  assert.equal(await sentLanguage(res), 'en-GB');
   assert.equal(res.headers()['content-language'], 'en');
   await assertStartPage(page, 'en');
+
+  // A choice of bokmål is then remembered over the browser's English.
+  await page.goto(`${app.url}/om?lang=nb`);
+  await page.goto(`${app.url}/`);
+  await assertStartPage(page, 'nb');
 });
 
 test('Accept-Language with Norwegian first gives bokmål', async () => {
-  const page = await app.page();
-  for (const header of ['nb-NO,nb;q=0.9,en;q=0.5', 'no', 'nn-NO,nn;q=0.9,en;q=0.4']) {
-    await page.setExtraHTTPHeaders({ 'Accept-Language': header });
-    await page.goto(`${app.url}/`);
+  for (const locale of ['nb-NO', 'no', 'nn-NO']) {
+    const page = await app.page({ locale });
+    const res = await page.goto(`${app.url}/`);
+    assert.equal(await sentLanguage(res), locale);
     await assertStartPage(page, 'nb');
   }
 });
@@ -105,4 +117,14 @@ test('the language switch link goes to the other language and back', async () =>
   assert.equal(norm(await back.textContent()), t.en('layout.switch_language'));
   await Promise.all([page.waitForURL(/lang=nb/), back.click()]);
   await assertStartPage(page, 'nb');
+});
+
+test('the language switch keeps the reader on the same page', async () => {
+  const page = await app.page({ locale: 'de-DE' });
+  await page.goto(`${app.url}/om`);
+  assert.equal(norm(await page.textContent('h1')), t.nb('about.title'));
+  await Promise.all([page.waitForURL(/lang=en/), page.click('a.lang-switch')]);
+  assert.equal(new URL(page.url()).pathname, '/om');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(norm(await page.textContent('h1')), t.en('about.title'));
 });

@@ -30,10 +30,20 @@ export function newContext(browser, { locale = 'de-DE', viewport = DESKTOP, ...r
 
 /**
  * Records console errors, uncaught page errors, failed requests and
- * `securitypolicyviolation` events on `page`. Call before the first goto.
+ * `securitypolicyviolation` events on `page`. Call before the first goto;
+ * calling it again on the same page clears the record and returns it.
  */
+const watched = new WeakMap();
+
 export async function watchPage(page) {
+  // Watching the same page again starts a fresh record (the listeners stay).
+  if (watched.has(page)) {
+    const problems = watched.get(page);
+    for (const list of Object.values(problems)) list.length = 0;
+    return problems;
+  }
   const problems = { consoleErrors: [], pageErrors: [], cspViolations: [], failedRequests: [] };
+  watched.set(page, problems);
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.consoleErrors.push(`${msg.text()} @ ${msg.location().url}`);
   });

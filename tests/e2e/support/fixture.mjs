@@ -6,7 +6,7 @@
 // After the file's tests the server gets SIGTERM and must exit with code 0.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { launchBrowser, newContext } from './browser.mjs';
+import { DESKTOP, launchBrowser, newContext } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 export function useApp() {
@@ -14,12 +14,26 @@ export function useApp() {
     server: null,
     browser: null,
     url: '',
-    contexts: [],
-    /** A page in a fresh context (own cookies); options go to newContext. */
-    async page(options = {}) {
-      const context = await newContext(app.browser, options);
-      app.contexts.push(context);
-      return context.newPage();
+    pages: new Map(),
+    /**
+     * A page whose browser asks for `locale` (Accept-Language; 'de-DE' by
+     * default: a language Samskap does not offer), reset for a new test: no
+     * cookies, about:blank, the given viewport. One page per locale per file
+     * keeps the run fast; Chromium's locale, not an extra header, sets
+     * Accept-Language (an extra header does not override it).
+     */
+    async page({ locale = 'de-DE', viewport = DESKTOP } = {}) {
+      let entry = app.pages.get(locale);
+      if (!entry) {
+        const context = await newContext(app.browser, { locale, viewport });
+        entry = { context, page: await context.newPage() };
+        app.pages.set(locale, entry);
+      }
+      const { context, page } = entry;
+      await page.goto('about:blank');
+      await context.clearCookies();
+      await page.setViewportSize(viewport);
+      return page;
     },
   };
 
@@ -54,3 +68,4 @@ export function withLang(base, path, lang) {
   u.searchParams.set('lang', lang);
   return u.toString();
 }
+
