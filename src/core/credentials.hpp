@@ -38,6 +38,17 @@ inline constexpr int kFreeAttempts = 3;
 inline constexpr std::chrono::seconds kMaxDelay{15 * 60};
 std::chrono::seconds throttle_delay(int consecutive_failures) noexcept;
 
+// Helpers shared by the rules above and the store (additions to the contract
+// above; nothing else in this header depends on them).
+// True when `text` is well-formed UTF-8 (no overlongs, surrogates or code
+// points above U+10FFFF).
+bool is_valid_utf8(std::string_view text) noexcept;
+// Lower-cases ASCII, Latin-1 and Latin Extended-A letters (so Æ/æ, Ø/ø, Å/å
+// and the Sámi Č, Đ, Ŋ, Š, Ŧ, Ž compare equal to their small forms) and keeps
+// every other byte. For case-insensitive comparison of names and passwords;
+// `text` should be valid UTF-8 (invalid bytes are copied unchanged).
+std::string fold_case(std::string_view text);
+
 // Session lifetime: a session ends after `idle` without use or `absolute`
 // after login, whichever comes first.
 struct SessionPolicy {
@@ -45,7 +56,8 @@ struct SessionPolicy {
   std::chrono::seconds absolute{std::chrono::hours(12)};
 };
 template <typename TimePoint>
-bool session_expired(const SessionPolicy& p, TimePoint created, TimePoint last_seen, TimePoint now) {
+bool session_expired(const SessionPolicy& p, TimePoint created, TimePoint last_seen,
+                     TimePoint now) {
   return now - last_seen >= p.idle || now - created >= p.absolute;
 }
 
