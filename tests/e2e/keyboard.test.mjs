@@ -6,6 +6,10 @@ import { test } from 'node:test';
 import { LANGS, useApp, withLang } from './support/fixture.mjs';
 
 const app = useApp();
+// The main menu: the labelled nav in the page header (pages may have other
+// navs, such as breadcrumbs, in main).
+const MAIN_NAV = 'header nav[aria-label]';
+const MAIN_NAV_LINKS = `${MAIN_NAV} ul a`;
 
 /** A description of the focused element, comparable with describe() below. */
 function focused(page) {
@@ -69,15 +73,15 @@ async function assertVisibleFocus(page, what) {
 
 /** The order the frame's controls must take focus in, read from the DOM. */
 function expectedFrameOrder(page) {
-  return page.evaluate(() => {
+  return page.evaluate((MAIN_NAV_LINKS) => {
     const d = (el) => ({ tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, href: el.getAttribute('href'), text: el.textContent.trim() });
     return [
       document.querySelector('a.skip-link'),
       document.querySelector('header a.brand'),
-      ...document.querySelectorAll('nav[aria-label] ul a'),
+      ...document.querySelectorAll(MAIN_NAV_LINKS),
       document.querySelector('header a.lang-switch'),
     ].map((el) => (el ? d(el) : null));
-  });
+  }, MAIN_NAV_LINKS);
 }
 
 for (const lang of LANGS) {
@@ -118,7 +122,7 @@ for (const lang of LANGS) {
   test(`[${lang}] Enter on a nav link follows it`, async () => {
     const page = await app.page();
     await page.goto(withLang(app.url, '/', lang));
-    const links = await page.$$eval('nav[aria-label] ul a', (as) => as.map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })));
+    const links = await page.$$eval(MAIN_NAV_LINKS, (as) => as.map((a) => ({ href: a.getAttribute('href'), current: a.getAttribute('aria-current') })));
     assert.equal(links.filter((l) => l.current === 'page').length, 1, 'exactly one nav link is the current page');
     assert.equal(links.find((l) => l.current === 'page').href, '/', 'the start page marks its own link');
 
@@ -126,7 +130,7 @@ for (const lang of LANGS) {
       await page.goto(withLang(app.url, '/', lang));
       // Tab to the link from the top, as a keyboard user would.
       let steps = 0;
-      while ((await focused(page))?.href !== target.href || !(await page.evaluate(() => !!document.activeElement.closest('nav')))) {
+      while ((await focused(page))?.href !== target.href || !(await page.evaluate(() => !!document.activeElement.closest('header nav')))) {
         await page.keyboard.press('Tab');
         assert.ok(++steps < 20, `reached ${target.href} within 20 Tab presses`);
       }
@@ -134,7 +138,7 @@ for (const lang of LANGS) {
       assert.equal(new URL(page.url()).pathname, target.href, 'Enter followed the link');
       assert.equal(await page.getAttribute('html', 'lang'), lang, 'the language stays');
       if (response.status() === 200) {
-        const current = await page.$$eval('nav a[aria-current="page"]', (as) => as.map((a) => a.getAttribute('href')));
+        const current = await page.$$eval(`${MAIN_NAV} a[aria-current="page"]`, (as) => as.map((a) => a.getAttribute('href')));
         assert.deepEqual(current, [target.href], `${target.href} marks itself as the current page`);
       }
     }

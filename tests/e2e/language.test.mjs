@@ -16,9 +16,9 @@ async function assertStartPage(page, lang) {
   assert.equal(await page.getAttribute('html', 'lang'), lang, '<html lang>');
   assert.equal(norm(await page.textContent('h1')), t[lang]('home.title'), 'h1');
   assert.equal(norm(await page.textContent('main .lead')), t[lang]('home.lead'), 'lead paragraph');
-  assert.equal(await page.getAttribute('nav', 'aria-label'), t[lang]('layout.main_navigation'));
+  assert.equal(await page.getAttribute('header nav', 'aria-label'), t[lang]('layout.main_navigation'));
   assert.equal(norm(await page.textContent('.skip-link')), t[lang]('layout.skip_to_content'));
-  const labels = (await page.locator('nav a').allTextContents()).map(norm);
+  const labels = (await page.locator('header nav a').allTextContents()).map(norm);
   assert.ok(labels.includes(t[lang]('nav.home')), `nav has ${t[lang]('nav.home')}: ${labels}`);
   assert.ok(labels.includes(t[lang]('nav.about')), `nav has ${t[lang]('nav.about')}: ${labels}`);
   const title = await page.title();
