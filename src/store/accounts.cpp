@@ -1082,3 +1082,34 @@ Result<std::vector<AuditEntry>> AuditLog::for_user(const std::string& org,
 }
 
 }  // namespace samskap::store
+
+namespace samskap::store {
+
+Result<PurgeReport> purge_expired(Database& db, const Clock& clock, const RetentionPolicy& policy) {
+  // Timestamps are fixed-width ISO 8601 UTC text, so text order is time order.
+  const SystemTime now = clock.now();
+  const std::string idle = iso_utc(now - policy.sessions.idle);
+  const std::string absolute = iso_utc(now - policy.sessions.absolute);
+  const std::string links = iso_utc(now - policy.spent_links);
+  const std::string audit = iso_utc(now - policy.audit_log);
+  const std::string quiet = iso_utc(now - policy.quiet_throttle);
+  try {
+    PurgeReport r;
+    db.with_transaction([&](soci::session& s) {
+      r.sessions = affected(s, "DELETE FROM sessions WHERE last_seen_at <= :i OR created_at <= :a",
+                            {idle, absolute});
+      r.links = affected(s,
+                         "DELETE FROM one_time_tokens WHERE (used_at IS NOT NULL AND used_at <= "
+                         ":u) OR expires_at <= :e",
+                         {links, links});
+      r.audit_entries = affected(s, "DELETE FROM audit_log WHERE at < :t", {audit});
+      r.throttle_keys =
+          affected(s, "DELETE FROM login_throttle WHERE last_failure_at < :t", {quiet});
+    });
+    return r;
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+}
+
+}  // namespace samskap::store

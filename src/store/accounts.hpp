@@ -82,8 +82,9 @@ class AccountRepository {
   // `email` must already be normalised (normalise_email). conflict when an
   // account with that e-mail exists in any organisation. The status is
   // active when a password hash is given, invited otherwise.
-  Result<User> create_user(const std::string& org, const std::string& email, const std::string& display_name,
-                           Role role, const std::string& password_hash = {});
+  Result<User> create_user(const std::string& org, const std::string& email,
+                           const std::string& display_name, Role role,
+                           const std::string& password_hash = {});
   Result<User> user(const std::string& org, const std::string& user_id);
   Result<std::vector<User>> users(const std::string& org);
 
@@ -91,7 +92,8 @@ class AccountRepository {
   Result<LoginRecord> find_for_login(const std::string& normalised_email);
 
   // Sets the hash and makes an invited user active.
-  Status set_password_hash(const std::string& org, const std::string& user_id, const std::string& hash);
+  Status set_password_hash(const std::string& org, const std::string& user_id,
+                           const std::string& hash);
   Status set_role(const std::string& org, const std::string& user_id, Role role);
   Status set_status(const std::string& org, const std::string& user_id, UserStatus status);
   // Replaces name and e-mail with placeholders, removes the password, ends all
@@ -175,7 +177,8 @@ class ApiTokenRepository {
  public:
   ApiTokenRepository(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
   // Returns the raw token once ("sk_" + random); stores its hash.
-  Result<std::pair<ApiToken, std::string>> create(const std::string& org, const std::string& user_id,
+  Result<std::pair<ApiToken, std::string>> create(const std::string& org,
+                                                  const std::string& user_id,
                                                   const std::string& name);
   // Not scoped. The token's owner, or unauthorized for unknown or revoked tokens.
   Result<ApiToken> authenticate(const std::string& raw);
@@ -208,7 +211,7 @@ struct AuditEntry {
   std::string action;         // "login", "login_failed", "role_changed", …
   std::string object_type;    // "user", "organisation", …
   std::string object_id;
-  std::string detail;         // short, no secrets
+  std::string detail;  // short, no secrets
   SystemTime at;
 };
 
@@ -217,9 +220,11 @@ class AuditLog {
   AuditLog(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
   // Append-only: there is no update or delete.
   Status record(const std::string& org, const std::string& actor, const std::string& action,
-                const std::string& object_type, const std::string& object_id, const std::string& detail = {});
+                const std::string& object_type, const std::string& object_id,
+                const std::string& detail = {});
   // Newest first; `before_id` pages back (0: from the newest).
-  Result<std::vector<AuditEntry>> list(const std::string& org, int limit, std::int64_t before_id = 0);
+  Result<std::vector<AuditEntry>> list(const std::string& org, int limit,
+                                       std::int64_t before_id = 0);
   // Everything recorded about or by one user, for their data export.
   Result<std::vector<AuditEntry>> for_user(const std::string& org, const std::string& user_id);
 
@@ -227,5 +232,30 @@ class AuditLog {
   Database& db_;
   const Clock& clock_;
 };
+
+// Data retention (docs/retention.md). The defaults are the documented ones.
+struct RetentionPolicy {
+  SessionPolicy sessions;  // sessions past their idle or absolute timeout go
+  // Used or expired one-time links are kept this long (for support questions).
+  std::chrono::seconds spent_links{std::chrono::days(30)};
+  // Audit entries older than this go.
+  std::chrono::seconds audit_log{std::chrono::days(730)};
+  // A throttle count with no failure for this long is forgotten.
+  std::chrono::seconds quiet_throttle{std::chrono::days(1)};
+};
+
+struct PurgeReport {
+  long long sessions = 0;
+  long long links = 0;
+  long long audit_entries = 0;
+  long long throttle_keys = 0;
+};
+
+// Not scoped (a background job over every organisation): deletes what
+// `policy` says has run out, in one transaction, and says how much. Users are
+// never deleted here. Blocking; run it from a worker, e.g. hourly. Errors:
+// unavailable.
+Result<PurgeReport> purge_expired(Database& db, const Clock& clock,
+                                  const RetentionPolicy& policy = {});
 
 }  // namespace samskap::store

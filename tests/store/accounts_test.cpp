@@ -698,6 +698,60 @@ TEST_P(AccountsTest, StoredPasswordHashVerifies) {
   EXPECT_FALSE(verify_password(rec->password_hash, "tre gule sykler i tromsø"));
 }
 
+// ---------------------------------------------------------------- retention
+
+TEST_P(AccountsTest, PurgeDeletesWhatHasRunOutAndNothingElse) {
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  two_orgs();
+  SessionRepository sessions(*db_, clock_);
+  OneTimeTokenRepository links(*db_, clock_);
+  ThrottleRepository throttle(*db_, clock_);
+  AuditLog audit(*db_, clock_);
+
+  ASSERT_TRUE(audit.record(org_a_, user_a_, "login", "user", user_a_).ok());  // will be 2 y old
+  auto old_session = sessions.create(org_a_, user_a_);
+  auto used_link = links.issue(TokenKind::setup, "", "", 24h);
+  auto expiring_link = links.issue(TokenKind::setup, "", "", 24h);
+  ASSERT_TRUE(old_session.ok() && used_link.ok() && expiring_link.ok());
+  ASSERT_TRUE(links.redeem(TokenKind::setup, *used_link).ok());
+  ASSERT_TRUE(throttle.record_failure("address:192.0.2.1").ok());
+
+  clock_.advance(std::chrono::days(730) - std::chrono::days(29));
+  auto fresh_link = links.issue(TokenKind::setup, "", "", 24h);
+  ASSERT_TRUE(fresh_link.ok());
+  ASSERT_TRUE(audit.record(org_a_, user_a_, "logout", "user", user_a_).ok());
+  clock_.advance(std::chrono::days(29) + 1s);  // the first entry is now 2 years and 1 s old
+  auto fresh_session = sessions.create(org_a_, user_a_);
+  ASSERT_TRUE(fresh_session.ok());
+  ASSERT_TRUE(throttle.record_failure("address:192.0.2.2").ok());
+
+  auto r = purge_expired(*db_, clock_);
+  ASSERT_TRUE(r.ok()) << r.error().detail;
+  EXPECT_EQ(r->sessions, 1) << "only the old session";
+  EXPECT_EQ(r->links, 2) << "the used and the expired link, both long past";
+  EXPECT_EQ(r->audit_entries, 1) << "only the entry older than two years";
+  EXPECT_EQ(r->throttle_keys, 1) << "only the quiet throttle key";
+
+  auto fresh = sessions.find(fresh_session->raw_id);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->has_value()) << "a live session stays";
+  auto still_throttled = throttle.wait_for("address:192.0.2.2");
+  ASSERT_TRUE(still_throttled.ok());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM login_throttle"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM one_time_tokens"), 1);
+  EXPECT_EQ(links.peek(TokenKind::setup, *fresh_link).error().code, ErrorCode::invalid_input)
+      << "expired 28 days ago: still there to say so";
+  auto left = audit.list(org_a_, 10);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].action, "logout");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM users"), 2) << "users are never purged";
+
+  auto again = purge_expired(*db_, clock_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->links + again->audit_entries + again->throttle_keys, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AccountsTest,
                          ::testing::Values(Engine::sqlite, Engine::postgresql),
                          testing::EngineName());
