@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "web/knowledge_pages.hpp"
+
 namespace samskap::web {
 
 std::string human_size(std::size_t bytes, Language lang) {
@@ -140,6 +142,11 @@ std::vector<Route> App::routes() {
                       r.body = std::string(a->data);
                       return r;
                     }});
+  auto knowledge = std::make_shared<const KnowledgePages>(
+      renderer_, content::KnowledgeBase::embedded(),
+      [this](const Request& req, int status) { return error_page(req, status); });
+  for (auto& route : knowledge_routes(std::move(knowledge)))
+    routes.push_back(std::move(route));
   return routes;
 }
 
