@@ -416,12 +416,16 @@ TEST_F(KnowledgePagesTest, HostileQueriesGetA400WithAMessageNotACrash) {
 }
 
 TEST_F(KnowledgePagesTest, TenKilobyteQueryIsRefusedWithoutKillingTheServer) {
-  // 10 KB is beyond the server's URL limit (8 KiB): whatever layer refuses it,
-  // it must not be a success, a 5xx or a crash.
+  // A 10 KB query makes the URL longer than the server's limit (RESTinio's
+  // max_url_size, 8 KiB), and the HTTP parser closes the connection before any
+  // handler runs (status 0 here). Should that limit be raised, the search's
+  // own limit answers: then it must be our 400 page with the message.
   auto r = http_get(url("/kunnskap/sok?q=" + std::string(10 * 1024, 'a')));
-  EXPECT_NE(r.status, 200);
-  EXPECT_LT(r.status, 500);
-  EXPECT_EQ(http_get(url("/kunnskap/sok?q=motstand")).status, 200);
+  EXPECT_TRUE(r.status == 0 || r.status == 400) << r.status;
+  if (r.status == 400) {
+    EXPECT_TRUE(contains(r.body, esc(msg(Language::nb, "search.query_too_long"))));
+  }
+  EXPECT_EQ(http_get(url("/kunnskap/sok?q=motstand")).status, 200) << "the server lives on";
 }
 
 TEST_F(KnowledgePagesTest, HtmxGetsOnlyTheResultsFragment) {
