@@ -233,12 +233,17 @@ Result<std::vector<Organisation>> query_orgs(Database& db, const std::string& wh
       st.exchange(soci::into(r.created));
       if (!where.empty()) st.exchange(soci::use(p));
       st.alloc();
-      st.prepare("SELECT id, name, kind, created_at FROM organisations " + where +
-                 " ORDER BY name_key, id");
+      st.prepare("SELECT id, name, kind, created_at FROM organisations " + where);
       st.define_and_bind();
       st.execute();
       while (st.fetch())
         out.push_back(r.org());
+    });
+    // Sorted here, not by the database: its collation differs between
+    // engines and installations; UTF-8 byte order of the folded name does not.
+    std::sort(out.begin(), out.end(), [](const Organisation& a, const Organisation& b) {
+      auto ka = fold_case(a.name), kb = fold_case(b.name);
+      return ka != kb ? ka < kb : a.id < b.id;
     });
     return out;
   } catch (const std::exception& e) {

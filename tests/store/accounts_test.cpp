@@ -95,15 +95,23 @@ TEST_P(AccountsTest, OrganisationsHaveUniqueNamesWhateverTheCase) {
     EXPECT_EQ(r.error().code, ErrorCode::invalid_input);
   }
   ASSERT_TRUE(accounts.create_organisation("Bodø kommune", OrganisationKind::kommune).ok());
+  const std::string hostile = "x'); DROP TABLE users; --";
+  auto odd = accounts.create_organisation(hostile, OrganisationKind::usht);
+  ASSERT_TRUE(odd.ok()) << odd.error().detail;
+  auto odd_back = accounts.organisation_by_name(hostile);
+  ASSERT_TRUE(odd_back.ok()) << "names are data, never SQL";
+  EXPECT_EQ(odd_back->name, hostile);
+  EXPECT_EQ(odd_back->kind, OrganisationKind::usht);
 
   auto any = accounts.any_organisation();
   ASSERT_TRUE(any.ok());
   EXPECT_TRUE(*any);
   auto all = accounts.all_organisations();
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->size(), 2u);
+  ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].name, "Bodø kommune");
-  EXPECT_EQ((*all)[1].name, "Ålesund kommune");
+  EXPECT_EQ((*all)[1].name, hostile);
+  EXPECT_EQ((*all)[2].name, "Ålesund kommune") << "Å sorts after x in UTF-8 byte order";
 
   auto by_name = accounts.organisation_by_name("ÅLESUND kommune");
   ASSERT_TRUE(by_name.ok());
