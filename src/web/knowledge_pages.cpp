@@ -690,8 +690,9 @@ Response KnowledgePages::search(const Request& req) const {
   Response r;
   r.header("Vary", "HX-Request");
   if (is_htmx(req)) {
-    // Only the results and, out of band, the status line (a live region that
-    // stays in the page, so screen readers announce the new count).
+    // Only the results and, out of band, the new text of the status line: its
+    // content is swapped (innerHTML), the element stays, so screen readers
+    // announce the new count.
     res.set("oob", true);
     res.set("status", status_text);
     r.body = renderer_.fragment("fragments/kunnskap-treff", res, req.lang);

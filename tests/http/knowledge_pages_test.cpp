@@ -435,7 +435,7 @@ TEST_F(KnowledgePagesTest, HtmxGetsOnlyTheResultsFragment) {
   EXPECT_FALSE(contains(r.body, "site-header"));
   EXPECT_TRUE(contains(r.body, "class=\"kb-hits\""));
   EXPECT_TRUE(contains(r.body, "<mark>"));
-  EXPECT_TRUE(contains(r.body, "id=\"kb-status\"") && contains(r.body, "hx-swap-oob=\"true\""))
+  EXPECT_TRUE(contains(r.body, "id=\"kb-status\"") && contains(r.body, "hx-swap-oob=\"innerHTML\""))
       << "the status line is updated out of band";
   EXPECT_TRUE(contains(r.header("vary"), "HX-Request"));
 
