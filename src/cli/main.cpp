@@ -12,11 +12,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/admin_command.hpp"
 #include "cli/config.hpp"
 #include "cli/mi_command.hpp"
 #include "content/catalog.hpp"
 #include "core/clock.hpp"
 #include "core/version.hpp"
+#include "store/accounts.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "web/app.hpp"
@@ -88,6 +90,35 @@ Result<std::unique_ptr<store::Database>> open_and_migrate(const cli::Config& cfg
   return std::move(db).value();
 }
 
+// "http://127.0.0.1:8080" for links printed on the console.
+std::string public_url(const cli::Config& cfg) {
+  auto listen = web::parse_listen(cfg.listen);
+  if (!listen) return "http://127.0.0.1:8080";
+  std::string host =
+      listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(listen->second);
+}
+
+// On an empty database, prints a one-time link (valid 24 hours) where the first
+// organisation and administrator are created.
+void print_setup_link(store::Database& db, const Clock& clock, const std::string& host,
+                      std::uint16_t port) {
+  store::AccountRepository accounts(db, clock);
+  auto any = accounts.any_organisation();
+  if (!any || *any) return;
+  auto token = store::OneTimeTokenRepository(db, clock).issue(store::TokenKind::setup, "", "",
+                                                              std::chrono::hours(24));
+  if (!token) {
+    spdlog::warn("could not create the first-run setup link: {}", token.error().detail);
+    return;
+  }
+  std::string h = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  spdlog::info("Første oppsett / first-run setup (valid 24 hours): http://{}:{}/oppsett/{}", h,
+               port, *token);
+}
+
 int run_migrate(const Common& common) {
   auto cfg = load_config(common);
   if (!cfg) {
@@ -149,6 +180,7 @@ int run_serve(const Common& common) {
     spdlog::info("Samskap {} serving http://{}:{} (database {})", kVersion,
                  so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host, *port,
                  (*db)->display_url());
+    print_setup_link(**db, clock, so.host, *port);
     int sig = 0;
     sigwait(&stop_signals, &sig);
     spdlog::info("received {}, finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -193,6 +225,20 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version");
   auto mi = samskap::cli::add_mi_command(app);
+  auto admin = samskap::cli::add_admin_command(
+      app, {[&common] {
+              auto cfg = load_config(common);
+              return cfg ? cfg->database : std::string("sqlite:var/samskap.db");
+            },
+            [&common] {
+              auto cfg = load_config(common);
+              return cfg ? public_url(*cfg) : std::string("http://127.0.0.1:8080");
+            }});
+
+  add_setting(app.get_subcommand("admin"), common, "database",
+              "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
+  add_setting(app.get_subcommand("admin"), common, "listen",
+              "The server's address, for the printed links");
 
   try {
     app.parse(argc, argv);
@@ -215,5 +261,12 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (app.got_subcommand("mi")) return mi();
+  if (app.got_subcommand("admin")) {
+    if (auto cfg = load_config(common); !cfg) {
+      std::cerr << "samskap: " << cfg.error().detail << "\n";
+      return kExitUsage;
+    }
+    return admin();
+  }
   return kExitUsage;
 }

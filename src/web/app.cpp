@@ -1,6 +1,10 @@
 #include "web/app.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
+
+#include "web/account_pages.hpp"
+#include "web/auth.hpp"
 
 #include "web/knowledge_pages.hpp"
 
@@ -31,7 +35,9 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
       assets_(assets),
       metrics_(std::move(metrics)),
       clock_(clock),
-      renderer_(embedded_templates(), catalog, assets) {
+      renderer_(embedded_templates(), catalog, assets),
+      auth_(std::make_unique<Auth>(db, clock, AuthOptions{options.secure_cookies, {}})),
+      accounts_(std::make_unique<AccountPages>(*this)) {
   metrics_->add_gauges([this](std::string& out) {
     auto s = db_.stats();
     out +=
@@ -49,20 +55,85 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
   });
 }
 
+App::~App() = default;
+
 Response App::page(const Request& req, std::string_view name, std::string_view title_key,
                    Data data) const {
+  return page_titled(req, name, std::string(renderer_.text(req.lang, title_key)), std::move(data));
+}
+
+Response App::page_titled(const Request& req, std::string_view name, std::string title,
+                          Data data) const {
   PageContext pc;
   pc.lang = req.lang;
-  pc.title = std::string(renderer_.text(req.lang, title_key));
+  pc.title = std::move(title);
   pc.path = req.path;
+  if (req.principal && !req.principal->via_api_token) {
+    pc.principal = &*req.principal;
+    pc.csrf = req.principal->csrf_token;
+  }
   Response r;
   r.body = renderer_.page(name, data, pc);
   return r;
 }
 
+Response App::redirect(std::string location) {
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.header("Location", std::move(location));
+  return r;
+}
+
+Response App::message_page(const Request& req, int status, std::string_view title_key,
+                           std::string_view message_key) const {
+  Data d{Data::type::object};
+  d.set("heading", std::string(renderer_.text(req.lang, title_key)));
+  d.set("message", std::string(renderer_.text(req.lang, message_key)));
+  Response r = page(req, "message", title_key, d);
+  r.status = status;
+  return r;
+}
+
+std::optional<Response> App::before(Request& req, const Route& route) {
+  const bool changes_state = req.method != Method::get && req.method != Method::head;
+  if (changes_state &&
+      req.header("content-type").starts_with("application/x-www-form-urlencoded")) {
+    auto form = parse_urlencoded(req.body);
+    if (!form) return error_page(req, 400);
+    req.form = std::move(*form);
+  }
+  auto st = auth_->authenticate(req, route.guard.api);
+  if (!st) return error_page(req, status_for(st.error().code));
+  const bool needs_login = route.guard.signed_in || route.guard.permission.has_value();
+  if (needs_login && !req.principal) {
+    if (route.guard.api || req.header("accept").starts_with("application/json"))
+      return error_page(req, 401);
+    // Come back here after logging in (GET only: a form cannot be replayed).
+    std::string next = req.method == Method::get && req.target.size() < 1000 ? req.target : "/";
+    std::string encoded;
+    for (unsigned char c : next) {
+      if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+        encoded += static_cast<char>(c);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        encoded += buf;
+      }
+    }
+    return redirect("/logg-inn?neste=" + encoded);
+  }
+  if (route.guard.permission && !allows(req.principal->role, *route.guard.permission))
+    return error_page(req, 403);
+  if (changes_state && !auth_->csrf_ok(req))
+    return message_page(req, 403, "error.403.title", "account.error.csrf");
+  return std::nullopt;
+}
+
 Response App::error_page(const Request& req, int status) const {
   int known = status;
-  if (known != 400 && known != 404 && known != 413 && known != 500 && known != 503)
+  if (known != 400 && known != 401 && known != 403 && known != 404 && known != 413 &&
+      known != 429 && known != 500 && known != 503)
     known = status >= 500 ? 500 : 400;
   const std::string base = "error." + std::to_string(known);
   std::string heading(renderer_.text(req.lang, base + ".title"));
@@ -90,7 +161,11 @@ Response App::error_page(const Request& req, int status) const {
   PageContext pc;
   pc.lang = req.lang;
   pc.title = heading;
-  pc.path = "/";
+  pc.path = req.path;  // no menu item is "current"; the language switch keeps the address
+  if (req.principal && !req.principal->via_api_token) {
+    pc.principal = &*req.principal;
+    pc.csrf = req.principal->csrf_token;
+  }
   Response r;
   r.status = status;
   r.body = renderer_.page("error", d, pc);
@@ -147,6 +222,7 @@ std::vector<Route> App::routes() {
       [this](const Request& req, int status) { return error_page(req, status); });
   for (auto& route : knowledge_routes(std::move(knowledge)))
     routes.push_back(std::move(route));
+  accounts_->add_routes(routes);
   return routes;
 }
 

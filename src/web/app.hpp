@@ -3,6 +3,7 @@
 // parse the request, call the domain or the store, render.
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "content/catalog.hpp"
@@ -17,7 +18,12 @@ namespace samskap::web {
 
 struct AppOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // shown in the 413 page
+  bool secure_cookies = false;
+  std::string public_url = "http://127.0.0.1:8080";  // for links printed on the console
 };
+
+class Auth;
+class AccountPages;
 
 class App {
  public:
@@ -34,17 +40,38 @@ class App {
   Response error_page(const Request& req, int status) const;
 
   const Renderer& renderer() const { return renderer_; }
+  Auth& auth() { return *auth_; }
+  store::Database& db() { return db_; }
+  const Clock& clock() const { return clock_; }
+  const AppOptions& options() const { return options_; }
 
- private:
+  // Runs before every worker route: parses forms, authenticates, checks the
+  // route's guard and the CSRF token. See web::Middleware.
+  std::optional<Response> before(Request& req, const Route& route);
+
+  // A page in the layout. `title_key` names the catalogue text of the title.
   Response page(const Request& req, std::string_view name, std::string_view title_key,
                 Data data) const;
+  // A page whose title is already text.
+  Response page_titled(const Request& req, std::string_view name, std::string title,
+                       Data data) const;
+  // 303 See Other.
+  static Response redirect(std::string location);
+  // A short page with a heading and one message (e.g. an expired link).
+  Response message_page(const Request& req, int status, std::string_view title_key,
+                        std::string_view message_key) const;
 
+  ~App();
+
+ private:
   AppOptions options_;
   store::Database& db_;
   const AssetTable& assets_;
   std::shared_ptr<Metrics> metrics_;
   const Clock& clock_;
   Renderer renderer_;
+  std::unique_ptr<Auth> auth_;
+  std::unique_ptr<AccountPages> accounts_;
 };
 
 // "1 MiB", "512 KiB": sizes in messages.

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access.hpp"
 #include "core/error.hpp"
 #include "core/language.hpp"
 
@@ -18,6 +19,19 @@ enum class Method { get, post, put, patch, del, head, options, other };
 std::string_view to_string(Method m) noexcept;
 
 using Params = std::map<std::string, std::string, std::less<>>;
+
+// Who is making the request, when signed in (session cookie or API token).
+struct Principal {
+  std::string user_id;
+  std::string organisation_id;
+  std::string organisation_name;
+  std::string display_name;
+  std::string email;
+  Role role = Role::deltaker;
+  std::string csrf_token;   // the session's; empty for API tokens
+  std::string session_raw;  // the session cookie's value; empty for API tokens
+  bool via_api_token = false;
+};
 
 struct Request {
   Method method = Method::get;
@@ -31,6 +45,10 @@ struct Request {
   std::string request_id;
   Language lang = kDefaultLanguage;
   bool lang_from_query = false;  // ?lang= was given: the response remembers it in a cookie
+  std::string
+      remote_address;  // the peer's IP address; used for throttling, never stored with answers
+  std::optional<Principal> principal;  // set by the authentication middleware
+  Params form;                         // the parsed urlencoded body of a form POST
 
   std::string_view header(std::string_view lower_name) const;
   std::string_view query_param(std::string_view name) const;
@@ -54,12 +72,25 @@ using Handler = std::function<Response(const Request&)>;
 // files); `worker` for everything that may touch the database or do heavy work.
 enum class Exec { io, worker };
 
+// Who may call a route. Checked by the middleware before the handler runs.
+struct Guard {
+  bool signed_in = false;                // a session or API token is required
+  std::optional<Permission> permission;  // and this permission (implies signed_in)
+  bool api = false;                      // accepts Bearer API tokens (JSON API)
+};
+
 struct Route {
   Method method;
   std::string pattern;  // RESTinio express syntax: "/kunnskap/:topic"
   Exec exec;
   Handler handler;
+  Guard guard{};
 };
+
+// Runs on the worker thread before a `worker` route's handler: authenticates,
+// checks the guard and CSRF, parses forms. Returns a response to send instead
+// of calling the handler (redirect to login, 403, 400 …), or nullopt.
+using Middleware = std::function<std::optional<Response>(Request&, const Route&)>;
 
 // Maps an expected error to its HTTP status.
 int status_for(ErrorCode code) noexcept;

@@ -106,9 +106,21 @@ std::string Renderer::page(std::string_view name, const Data& data, const PageCo
   sw.set("hreflang", en ? "nb" : "en");
   sw.set("label", std::string(catalog_.text(pc.lang, "layout.switch_language")));
   layout.set("lang_switch", sw);
+  layout.set("csrf", pc.csrf);
+  if (pc.principal) {
+    Data user{Data::type::object};
+    user.set("name", pc.principal->display_name);
+    user.set("organisation", pc.principal->organisation_name);
+    layout.set("user", user);
+  }
+  std::vector<std::pair<const char*, const char*>> links = {
+      {"/", "nav.home"}, {"/kunnskap", "nav.knowledge"}, {"/om", "nav.about"}};
+  if (pc.principal) links.push_back({"/meg", "nav.account"});
+  if (pc.principal && allows(pc.principal->role, Permission::manage_users))
+    links.push_back({"/admin/brukere", "nav.admin"});
+  if (!pc.principal) links.push_back({"/logg-inn", "nav.login"});
   Data nav{Data::type::list};
-  for (const auto& [href, key] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"/", "nav.home"}, {"/kunnskap", "nav.knowledge"}, {"/om", "nav.about"}}) {
+  for (const auto& [href, key] : links) {
     Data item{Data::type::object};
     item.set("href", href);
     item.set("label", std::string(catalog_.text(pc.lang, key)));

@@ -14,6 +14,7 @@
 #include "core/embedded_file.hpp"
 #include "core/language.hpp"
 #include "web/assets.hpp"
+#include "web/http.hpp"
 
 namespace samskap::web {
 
@@ -23,6 +24,8 @@ struct PageContext {
   Language lang = kDefaultLanguage;
   std::string title;  // the page's own title, already in the right language
   std::string path;   // the current path, for the language switch and aria-current
+  const Principal* principal = nullptr;  // the signed-in user, for the user menu
+  std::string csrf;                      // the CSRF token for forms in the layout (log out)
 };
 
 class Renderer {

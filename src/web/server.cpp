@@ -151,6 +151,7 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text
 struct Server::Impl {
   ServerOptions options;
   ErrorPageFn error_page;
+  Middleware middleware;
   std::shared_ptr<Metrics> metrics;
   std::unique_ptr<WorkerPool> pool;
   asio::io_context io;
@@ -188,10 +189,12 @@ struct Server::Impl {
       rb.append_header(n, v);
     if (draining) rb.connection_close();
     if (r.method != Method::head) rb.set_body(std::move(resp.body));
-    rb.done();
-
+    // Recorded before the response leaves, so a client that reads /metrics right
+    // after its answer always finds its own request counted.
     auto elapsed = clock_t_::now() - start;
     metrics->observe(std::string(to_string(r.method)), route, status, elapsed);
+    rb.done();
+
     if (options.access_log && access) {
       nlohmann::json line = {
           {"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -209,8 +212,11 @@ struct Server::Impl {
     }
   }
 
-  Response call(const Route& route, const Request& r) {
+  Response call(const Route& route, Request& r) {
     try {
+      if (middleware && route.exec == Exec::worker) {
+        if (auto early = middleware(r, route)) return std::move(*early);
+      }
       return route.handler(r);
     } catch (const std::exception& e) {
       spdlog::error("request {} {} {} failed: {}", r.request_id, to_string(r.method), r.path,
@@ -239,6 +245,7 @@ struct Server::Impl {
   // Builds our Request; false (and the status to answer) when the request is malformed.
   int build_request(const restinio::request_handle_t& req, Request& r) {
     r.request_id = new_request_id();
+    r.remote_address = req->remote_endpoint().address().to_string();
     r.method = to_method(req->header().method());
     r.target = std::string(req->header().request_target());
     for (const auto& f : req->header()) {
@@ -308,10 +315,11 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options, std::vector<Route> routes, ErrorPageFn error_page,
-               std::shared_ptr<Metrics> metrics)
+               std::shared_ptr<Metrics> metrics, Middleware middleware)
     : impl_(std::make_unique<Impl>()), routes_(std::move(routes)) {
   impl_->options = std::move(options);
   impl_->error_page = std::move(error_page);
+  impl_->middleware = std::move(middleware);
   impl_->metrics = std::move(metrics);
 }
 

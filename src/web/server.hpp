@@ -44,7 +44,7 @@ using ErrorPageFn = std::function<Response(const Request&, int status)>;
 class Server {
  public:
   Server(ServerOptions options, std::vector<Route> routes, ErrorPageFn error_page,
-         std::shared_ptr<Metrics> metrics);
+         std::shared_ptr<Metrics> metrics, Middleware middleware = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -167,10 +167,8 @@ test('self-check: the watchers catch a CSP violation and axe catches a planted v
   assert.ok(o.scrollWidth > o.clientWidth, `a 2000px wide block makes the page scroll sideways (${JSON.stringify(o)})`);
 });
 
-// Known problem outside the templates: the renderer marks the start page's
-// link as the current page on error pages. Reported to the lead; the todo
-// flag keeps the run green until src/web is fixed, then drop it.
-test('the 404 page marks no menu link as the current page', { todo: 'src/web marks "/" as current on error pages' }, async () => {
+// Error pages are rendered at the address that failed: no menu link is current.
+test('the 404 page marks no menu link as the current page', async () => {
   const page = await app.page();
   const res = await page.goto(`${app.url}/finnes-ikke-e2e`);
   assert.equal(res.status(), 404);

@@ -61,7 +61,7 @@ class AppServer {
     web::App* a = s->app.get();
     s->server = std::make_unique<web::Server>(
         so, std::move(routes), [a](const web::Request& r, int st) { return a->error_page(r, st); },
-        s->metrics);
+        s->metrics, [a](web::Request& r, const web::Route& route) { return a->before(r, route); });
     auto port = s->server->start();
     if (!port) {
       why = port.error().detail;

@@ -203,7 +203,7 @@ TEST(Renderer, EveryTemplateParsesAndTextIsEscaped) {
   d.set("status", "404");
   d.set("heading", "<script>alert(1)</script>");
   d.set("message", "a & b");
-  PageContext pc{Language::en, "Title <b>", "/x\"y"};
+  PageContext pc{Language::en, "Title <b>", "/x\"y", nullptr, ""};
   auto html = r.page("error", d, pc);
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -1,0 +1,44 @@
+#pragma once
+// The account pages: first-run setup, login and logout, the user's own page
+// (password, data export, log out everywhere), invitations and password
+// resets, user administration, the audit log, and the JSON "who am I".
+
+#include <vector>
+
+#include "web/http.hpp"
+
+namespace samskap::web {
+
+class App;
+
+class AccountPages {
+ public:
+  explicit AccountPages(App& app) : app_(app) {}
+  // Appends the account routes, each with its guard.
+  void add_routes(std::vector<Route>& routes);
+
+ private:
+  Response setup_form(const Request& req);
+  Response setup_submit(const Request& req);
+  Response login_form(const Request& req);
+  Response login_submit(const Request& req);
+  Response logout(const Request& req);
+  Response me(const Request& req);
+  Response me_export(const Request& req);
+  Response me_password(const Request& req);
+  Response me_logout_everywhere(const Request& req);
+  Response users(const Request& req);
+  Response invite(const Request& req);
+  Response change_role(const Request& req);
+  Response deactivate(const Request& req);
+  Response anonymise(const Request& req);
+  Response reinvite(const Request& req);
+  Response audit(const Request& req);
+  Response token_form(const Request& req, int kind);
+  Response token_submit(const Request& req, int kind);
+  Response api_me(const Request& req);
+
+  App& app_;
+};
+
+}  // namespace samskap::web
