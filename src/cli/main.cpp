@@ -6,11 +6,14 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "cli/admin_command.hpp"
 #include "cli/config.hpp"
@@ -181,8 +184,28 @@ int run_serve(const Common& common) {
                  so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host, *port,
                  (*db)->display_url());
     print_setup_link(**db, clock, so.host, *port);
+    // Retention (docs/retention.md): expired sessions, spent links, old audit
+    // entries and stale throttle counts are purged at start and every hour.
+    std::mutex purge_mu;
+    std::condition_variable purge_cv;
+    bool stopping = false;
+    std::thread purger([&] {
+      std::unique_lock lock(purge_mu);
+      do {
+        lock.unlock();
+        auto report = store::purge_expired(**db, clock);
+        if (!report) spdlog::warn("retention purge failed: {}", report.error().detail);
+        lock.lock();
+      } while (!purge_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
+    });
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    {
+      std::lock_guard lock(purge_mu);
+      stopping = true;
+    }
+    purge_cv.notify_all();
+    purger.join();
     spdlog::info("received {}, finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop(std::chrono::seconds(10));
     spdlog::info("stopped");

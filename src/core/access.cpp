@@ -4,10 +4,12 @@ namespace samskap {
 
 bool allows(Role role, Permission p) noexcept {
   switch (p) {
-    case Permission::use_own_account: return true;
+    case Permission::use_own_account:
+      return true;
     case Permission::manage_users:
     case Permission::manage_units:
-    case Permission::view_audit_log: return role == Role::administrator;
+    case Permission::view_audit_log:
+      return role == Role::administrator;
     case Permission::manage_initiatives:
     case Permission::invite_collaborators:
       return role == Role::administrator || role == Role::prosessveileder || role == Role::leder;
@@ -19,10 +21,14 @@ bool allows(Role role, Permission p) noexcept {
 
 std::string_view to_string(Role role) noexcept {
   switch (role) {
-    case Role::administrator: return "administrator";
-    case Role::prosessveileder: return "prosessveileder";
-    case Role::leder: return "leder";
-    case Role::deltaker: return "deltaker";
+    case Role::administrator:
+      return "administrator";
+    case Role::prosessveileder:
+      return "prosessveileder";
+    case Role::leder:
+      return "leder";
+    case Role::deltaker:
+      return "deltaker";
   }
   return "deltaker";
 }
