@@ -6,6 +6,7 @@
 
 #include <map>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "content/catalog.hpp"
@@ -324,6 +325,45 @@ TEST_F(KnowledgePagesTest, SearchFindsResistanceInBothLanguages) {
     }
   }
   EXPECT_GE(checked, 3);
+}
+
+TEST_F(KnowledgePagesTest, EveryHitLinksToAnElementThatExists) {
+  // The contract other modules rely on: a hit's link is a page, and its
+  // fragment is the id of an element on that page. Checked for every kind of
+  // hit, in both languages.
+  std::map<std::string, std::string> pages;  // path -> body
+  std::set<std::string> kinds;
+  std::regex href_re("class=\"kb-hit__title\" href=\"([^\"#]+)(#([^\"]+))?\"");
+  int checked = 0;
+  auto index = content::SearchIndex::build(kb());
+  ASSERT_TRUE(index.ok());
+  for (const char* q : {"motstand", "endring", "kunnskap", "ALS", "samskaping", "bærekraft",
+                        "Schein", "kompleks", "belønning", "kommunen", "refleksjon", "Prochaska"}) {
+    for (Language lang : {Language::nb, Language::en}) {
+      auto hits = index->search(q, lang, {content::kMaxSearchResults});
+      ASSERT_TRUE(hits.ok());
+      for (const auto& h : *hits)
+        kinds.insert(content::to_string(h.kind));
+      auto r = http_get(url(web::knowledge_search_url(q) + "&lang=" + std::string(code(lang))));
+      ASSERT_EQ(r.status, 200) << q;
+      for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), href_re);
+           it != std::sregex_iterator(); ++it) {
+        const std::string path = (*it)[1].str();
+        auto& body = pages[path];
+        if (body.empty()) {
+          auto page = http_get(url(path));
+          EXPECT_EQ(page.status, 200) << path;
+          body = page.body;
+        }
+        if ((*it)[3].matched) {
+          EXPECT_TRUE(contains(body, "id=\"" + (*it)[3].str() + "\"")) << (*it)[0].str();
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GE(checked, 100);
+  EXPECT_GE(kinds.size(), 8u) << "hits of many kinds were checked";
 }
 
 TEST_F(KnowledgePagesTest, NoHitsSaysSoClearly) {
