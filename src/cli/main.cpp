@@ -177,7 +177,7 @@ int run_serve(const Common& common) {
     web::App* a = app.get();
     web::Server server(
         so, app->routes(), [a](const web::Request& r, int s) { return a->error_page(r, s); },
-        metrics);
+        metrics, [a](web::Request& r, const web::Route& route) { return a->before(r, route); });
     auto port = server.start();
     if (!port) return fail(port.error().detail);
     spdlog::info("Samskap {} serving http://{}:{} (database {})", kVersion,

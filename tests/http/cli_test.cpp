@@ -154,6 +154,24 @@ TEST_F(CliTest, BrokenConfigFileNamesFileAndLine) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
+TEST_F(CliTest, TheServedAppChecksCsrfAndLogins) {
+  // Guards the wiring in main: the binary must run the authentication middleware.
+  BackgroundProcess p({samskap_binary(), "serve", "--listen", "127.0.0.1:0", "--database", db()});
+  auto line = p.wait_for_stderr("serving http://");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(line, m, std::regex("127\\.0\\.0\\.1:([0-9]+)"))) << p.err();
+  const std::string base = "http://127.0.0.1:" + std::string(m[1]);
+  auto forged =
+      http_request("POST", base + "/logg-inn", {"Content-Type: application/x-www-form-urlencoded"},
+                   "email=a%40b.no&password=x");
+  EXPECT_EQ(forged.status, 403) << "a form without its CSRF token is refused";
+  auto me = http_get(base + "/meg");
+  EXPECT_EQ(me.status, 303) << "signed-in pages send visitors to the login page";
+  EXPECT_NE(me.header("location").find("/logg-inn"), std::string::npos);
+  EXPECT_FALSE(p.wait_for_stderr("/oppsett/").empty()) << "an empty database prints the setup link";
+  EXPECT_EQ(p.signal_and_wait(SIGTERM), 0);
+}
+
 TEST_F(CliTest, SigintAlsoStopsGracefully) {
   BackgroundProcess p({samskap_binary(), "serve", "--listen", "127.0.0.1:0", "--database", db()});
   ASSERT_FALSE(p.wait_for_stderr("serving http://").empty()) << p.err();
