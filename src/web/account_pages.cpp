@@ -123,6 +123,11 @@ void AccountPages::add_routes(std::vector<Route>& routes) {
                     bind(&AccountPages::reinvite), admin});
   routes.push_back(
       {Method::get, "/admin/revisjon", Exec::worker, bind(&AccountPages::audit), auditor});
+  Guard unit_admin{true, Permission::manage_units, false};
+  routes.push_back(
+      {Method::get, "/admin/enheter", Exec::worker, bind(&AccountPages::units), unit_admin});
+  routes.push_back(
+      {Method::post, "/admin/enheter", Exec::worker, bind(&AccountPages::create_unit), unit_admin});
   routes.push_back({Method::get, "/invitasjon/:token", Exec::worker, [this](const Request& r) {
                       return token_form(r, static_cast<int>(TokenKind::invitation));
                     }});
@@ -590,6 +595,64 @@ Response AccountPages::audit(const Request& req) {
   if (entries->size() > static_cast<std::size_t>(kPage))
     d.set("older", "/admin/revisjon?for=" + std::to_string(last));
   return app_.page(req, "admin_audit", "account.audit.title", d);
+}
+
+// ---- units ------------------------------------------------------------------
+
+namespace {
+Response units_page(const App& app, const Request& req, const FormErrors* errors,
+                    const std::string& typed) {
+  auto& mapp = const_cast<App&>(app);
+  auto list =
+      store::AccountRepository(mapp.db(), app.clock()).units(req.principal->organisation_id);
+  if (!list) return app.error_page(req, 503);
+  Data rows{Data::type::list};
+  for (const auto& u : *list) {
+    Data row{Data::type::object};
+    row.set("name", u.name);
+    rows.push_back(row);
+  }
+  Data d{Data::type::object};
+  d.set("csrf", req.principal->csrf_token);
+  d.set("organisation", req.principal->organisation_name);
+  d.set("units", rows);
+  d.set("empty", bool_data(list->empty()));
+  d.set("unit_name", typed);
+  if (errors) errors->into(d);
+  Response r = app.page(req, "admin_units", "account.units.title", d);
+  if (errors && errors->any) r.status = 422;
+  return r;
+}
+}  // namespace
+
+Response AccountPages::units(const Request& req) {
+  return units_page(app_, req, nullptr, {});
+}
+
+Response AccountPages::create_unit(const Request& req) {
+  const auto& p = *req.principal;
+  FormErrors errors;
+  std::string name = field(req, "name", 300);
+  if (name.empty() || name.size() > 200) {
+    errors.add(app_, req, "name", "account.error.unit_name_invalid");
+    return units_page(app_, req, &errors, name);
+  }
+  auto unit =
+      store::AccountRepository(app_.db(), app_.clock()).create_unit(p.organisation_id, name);
+  if (!unit && unit.error().code == ErrorCode::conflict) {
+    errors.add(app_, req, "name", "account.error.unit_exists");
+    return units_page(app_, req, &errors, name);
+  }
+  if (!unit) {
+    if (unit.error().code == ErrorCode::invalid_input) {
+      errors.add(app_, req, "name", "account.error.unit_name_invalid");
+      return units_page(app_, req, &errors, name);
+    }
+    return app_.error_page(req, status_for(unit.error().code));
+  }
+  (void)store::AuditLog(app_.db(), app_.clock())
+      .record(p.organisation_id, p.user_id, "unit_created", "unit", unit->id, unit->name);
+  return App::redirect("/admin/enheter");
 }
 
 // ---- invitations and password resets -------------------------------------

@@ -34,6 +34,8 @@ class AccountPages {
   Response anonymise(const Request& req);
   Response reinvite(const Request& req);
   Response audit(const Request& req);
+  Response units(const Request& req);
+  Response create_unit(const Request& req);
   Response token_form(const Request& req, int kind);
   Response token_submit(const Request& req, int kind);
   Response api_me(const Request& req);
