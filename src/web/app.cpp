@@ -7,6 +7,7 @@
 #include "web/auth.hpp"
 
 #include "web/knowledge_pages.hpp"
+#include "web/mi_pages.hpp"
 
 namespace samskap::web {
 
@@ -223,6 +224,7 @@ std::vector<Route> App::routes() {
   for (auto& route : knowledge_routes(std::move(knowledge)))
     routes.push_back(std::move(route));
   accounts_->add_routes(routes);
+  add_mi_routes(*this, routes);
   return routes;
 }
 

@@ -115,6 +115,8 @@ std::string Renderer::page(std::string_view name, const Data& data, const PageCo
   }
   std::vector<std::pair<const char*, const char*>> links = {
       {"/", "nav.home"}, {"/kunnskap", "nav.knowledge"}, {"/om", "nav.about"}};
+  if (pc.principal && allows(pc.principal->role, Permission::manage_initiatives))
+    links.push_back({"/mi", "nav.mi"});
   if (pc.principal) links.push_back({"/meg", "nav.account"});
   if (pc.principal && allows(pc.principal->role, Permission::manage_users))
     links.push_back({"/admin/brukere", "nav.admin"});

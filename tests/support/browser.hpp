@@ -1,0 +1,90 @@
+#pragma once
+// A test client that behaves like a browser towards the in-process app
+// (tests/http/server_fixture.hpp): it keeps cookies and sends the CSRF token
+// with every form it posts.
+
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/server_fixture.hpp"
+#include "support/http_client.hpp"
+
+namespace samskap::testing {
+
+// application/x-www-form-urlencoded, every byte outside [A-Za-z0-9-_.] escaped.
+inline std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    for (const auto* s : {&k, &v}) {
+      for (unsigned char c : *s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+          out += static_cast<char>(c);
+        } else {
+          char buf[4];
+          std::snprintf(buf, sizeof buf, "%%%02X", c);
+          out += buf;
+        }
+      }
+      if (s == &k) out += '=';
+    }
+  }
+  return out;
+}
+
+// A client that keeps cookies, like a browser.
+struct Browser {
+  AppServer* s;
+  std::map<std::string, std::string> cookies;
+
+  std::vector<std::string> headers(std::vector<std::string> extra = {}) const {
+    std::string c;
+    for (const auto& [k, v] : cookies)
+      c += (c.empty() ? "" : "; ") + k + "=" + v;
+    if (!c.empty()) extra.push_back("Cookie: " + c);
+    return extra;
+  }
+  void remember(const HttpResult& r) {
+    auto range = r.headers.equal_range("set-cookie");
+    for (auto it = range.first; it != range.second; ++it) {
+      const std::string& line = it->second;
+      auto eq = line.find('='), semi = line.find(';');
+      std::string name = line.substr(0, eq), value = line.substr(eq + 1, semi - eq - 1);
+      if (line.find("Max-Age=0") != std::string::npos)
+        cookies.erase(name);
+      else
+        cookies[name] = value;
+    }
+  }
+  HttpResult get(const std::string& path, std::vector<std::string> extra = {}) {
+    auto r = http_get(s->url(path), headers(std::move(extra)));
+    remember(r);
+    return r;
+  }
+  HttpResult post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
+                  bool with_csrf = true) {
+    if (with_csrf) fields.emplace_back("csrf", csrf());
+    auto r = http_request("POST", s->url(path),
+                          headers({"Content-Type: application/x-www-form-urlencoded"}),
+                          form_encode(fields));
+    remember(r);
+    return r;
+  }
+  // The CSRF token of the current page state: the session's (from /meg) or the pre-login cookie.
+  std::string csrf() {
+    if (cookies.count("samskap_session")) {
+      auto page = http_get(s->url("/meg"), headers());
+      std::smatch m;
+      if (std::regex_search(page.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\"")))
+        return m[1];
+    }
+    return cookies.count("samskap_csrf") ? cookies["samskap_csrf"] : std::string{};
+  }
+};
+
+}  // namespace samskap::testing
