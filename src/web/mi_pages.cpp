@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include "mi/analysis.hpp"
@@ -81,10 +82,18 @@ std::string error_field(const std::string& key) {
   return "transcript";
 }
 
-// The form, with what the user typed and, when `error_key` is set, the error.
+// The line an engine error names: its English detail says "line N" (docs/mi.md).
+std::string error_line(const std::string& detail) {
+  static const std::regex line(R"(\bline ([0-9]{1,9})\b)");
+  std::smatch m;
+  return std::regex_search(detail, m, line) ? m[1].str() : std::string{};
+}
+
+// The form, with what the user typed and, when `error_key` is set, the error
+// (followed by "See line N." when `line` is set).
 Data form_data(const App& app, const Request& req, const std::string& transcript,
                const std::string& lang, const std::string& facilitator,
-               const std::string& error_key) {
+               const std::string& error_key, const std::string& line = {}) {
   const auto& r = app.renderer();
   Data d{Data::type::object};
   d.set("csrf", req.principal ? req.principal->csrf_token : std::string{});
@@ -99,6 +108,8 @@ Data form_data(const App& app, const Request& req, const std::string& transcript
   Data list{Data::type::list};
   if (!error_key.empty()) {
     std::string message(r.text(req.lang, error_key));
+    if (!line.empty())
+      message += " " + fill(std::string(r.text(req.lang, "mi.error.at_line")), {{"line", line}});
     std::string f = error_field(error_key);
     by_field.set(f, message);
     Data item{Data::type::object};
@@ -335,9 +346,9 @@ Response MiPages::analyse(const Request& req) const {
   std::string facilitator = trim(field(req, "facilitator"));
   if (facilitator.size() > kMaxSpeakerBytes) facilitator.resize(kMaxSpeakerBytes);
 
-  auto invalid = [&](const std::string& key) {
-    Response r =
-        app_.page(req, "mi", "mi.title", form_data(app_, req, transcript, lang, facilitator, key));
+  auto invalid = [&](const std::string& key, const std::string& line = {}) {
+    Response r = app_.page(req, "mi", "mi.title",
+                           form_data(app_, req, transcript, lang, facilitator, key, line));
     r.status = 422;
     return r;
   };
@@ -354,7 +365,7 @@ Response MiPages::analyse(const Request& req) const {
     const Error& e = a.error();
     if (e.code == ErrorCode::invalid_input || e.code == ErrorCode::too_large ||
         e.code == ErrorCode::not_found)
-      return invalid(e.message_key);
+      return invalid(e.message_key, error_line(e.detail));
     return app_.error_page(req, status_for(e.code));
   }
   Data form = form_data(app_, req, transcript, lang, facilitator, "");
