@@ -140,6 +140,10 @@ TEST_F(MiPagesTest, NorwegianTranscriptIsCodedAndSummarised) {
   EXPECT_TRUE(has(r.body, "Andel åpne spørsmål"));
   EXPECT_TRUE(has(r.body, "Endringsprat"));
   EXPECT_TRUE(has(r.body, "Taletid per person"));
+  // Tables that scroll sideways on a phone can be reached with the keyboard (axe).
+  EXPECT_TRUE(has(r.body,
+                  "<div class=\"mi-table-wrap\" role=\"region\" tabindex=\"0\" "
+                  "aria-labelledby=\"mi-utterances-caption\">"));
   EXPECT_TRUE(has(r.body, "<th scope=\"row\">Kari</th><td>Samtaleleder</td>"));
   EXPECT_TRUE(has(r.body, "<th scope=\"row\">Ola</th><td>Deltaker</td>"));
   EXPECT_TRUE(has(r.body, "Taletiden er regnet ut fra antall ord."));
