@@ -322,6 +322,11 @@ Response KnowledgePages::render_page(const Request& req, std::string_view name,
   pc.lang = req.lang;
   pc.title = title;
   pc.path = req.path;
+  // The signed-in user's menu in the layout, as on every other page (App::page_titled).
+  if (req.principal && !req.principal->via_api_token) {
+    pc.principal = &*req.principal;
+    pc.csrf = req.principal->csrf_token;
+  }
   Response r;
   r.body = renderer_.page(name, data, pc);
   return r;

@@ -13,6 +13,9 @@
 #include "content/knowledge_base.hpp"
 #include "content/search.hpp"
 #include "server_fixture.hpp"
+#include "store/accounts.hpp"
+#include "store/secrets.hpp"
+#include "support/browser.hpp"
 #include "support/http_client.hpp"
 #include "web/http.hpp"
 #include "web/knowledge_pages.hpp"
@@ -500,6 +503,32 @@ TEST_F(KnowledgePagesTest, HtmxGetsOnlyTheResultsFragment) {
   auto full = http_get(url("/kunnskap/sok?q=motstand"));
   EXPECT_TRUE(contains(full.body, "<html"));
   EXPECT_TRUE(contains(full.body, "hx-get=\"/kunnskap/sok\""));
+}
+
+TEST_F(KnowledgePagesTest, SignedInUsersSeeTheirMenuOnKnowledgePages) {
+  // The knowledge pages build their own page context: it must carry the
+  // signed-in user like every other page, or the header would offer "log in".
+  const std::string password = "lang og trygg setning for kunnskap";
+  store::AccountRepository accounts(*server_->db, server_->clock);
+  auto org = accounts.create_organisation("Kunnskapsvik", store::OrganisationKind::kommune);
+  ASSERT_TRUE(org.ok());
+  auto user = accounts.create_user(org->id, "kari@kunnskapsvik.kommune.no", "Kari Kunnskap",
+                                   Role::administrator, store::hash_password(password));
+  ASSERT_TRUE(user.ok());
+  Browser b{server_, {}};
+  b.get("/logg-inn");
+  auto login =
+      b.post("/logg-inn", {{"email", "kari@kunnskapsvik.kommune.no"}, {"password", password}});
+  ASSERT_EQ(login.status, 303) << login.body;
+  for (const char* path : {"/kunnskap", "/kunnskap/forankring", "/kunnskap/fase/handling",
+                           "/kunnskap/sok?q=motstand"}) {
+    auto r = b.get(path);
+    ASSERT_EQ(r.status, 200) << path;
+    EXPECT_TRUE(contains(r.body, "class=\"user-menu\"")) << path;
+    EXPECT_TRUE(contains(r.body, "Kari Kunnskap")) << path;
+  }
+  auto anonymous = http_get(url("/kunnskap"));
+  EXPECT_FALSE(contains(anonymous.body, "Kari Kunnskap"));
 }
 
 TEST_F(KnowledgePagesTest, PagesCarryTheSecurityHeadersAndNoInlineScript) {
