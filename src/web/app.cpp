@@ -69,6 +69,7 @@ Response App::page_titled(const Request& req, std::string_view name, std::string
   pc.lang = req.lang;
   pc.title = std::move(title);
   pc.path = req.path;
+  pc.query = query_without(req.query, "lang");
   if (req.principal && !req.principal->via_api_token) {
     pc.principal = &*req.principal;
     pc.csrf = req.principal->csrf_token;

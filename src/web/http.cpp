@@ -1,5 +1,7 @@
 #include "web/http.hpp"
 
+#include <cctype>
+
 namespace samskap::web {
 
 std::string_view to_string(Method m) noexcept {
@@ -170,6 +172,31 @@ Result<Params> parse_urlencoded(std::string_view s, std::size_t max_fields) {
     if (!valid_utf8(*name) || !valid_utf8(*value))
       return Error::invalid("error.bad_request", "text is not valid UTF-8");
     out.insert_or_assign(std::move(*name), std::move(*value));
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string query_without(const Params& query, std::string_view skip) {
+  std::string out;
+  for (const auto& [k, v] : query) {
+    if (k == skip) continue;
+    if (!out.empty()) out += '&';
+    out += url_encode(k) + "=" + url_encode(v);
   }
   return out;
 }

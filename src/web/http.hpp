@@ -111,6 +111,13 @@ Result<Params> parse_urlencoded(std::string_view s, std::size_t max_fields = 256
 // True when `s` is valid UTF-8 (no overlongs, no surrogates).
 bool valid_utf8(std::string_view s) noexcept;
 
+// Percent-encodes a query component (RFC 3986 unreserved characters stay).
+std::string url_encode(std::string_view s);
+
+// The request's query string rebuilt without `skip` (e.g. "lang"), encoded,
+// without a leading '?'; empty when nothing remains.
+std::string query_without(const Params& query, std::string_view skip);
+
 // HTML-escapes text for the few places that build HTML outside templates.
 std::string html_escape(std::string_view s);
 

@@ -322,6 +322,7 @@ Response KnowledgePages::render_page(const Request& req, std::string_view name,
   pc.lang = req.lang;
   pc.title = title;
   pc.path = req.path;
+  pc.query = query_without(req.query, "lang");
   // The signed-in user's menu in the layout, as on every other page (App::page_titled).
   if (req.principal && !req.principal->via_api_token) {
     pc.principal = &*req.principal;

@@ -102,7 +102,16 @@ std::string Renderer::page(std::string_view name, const Data& data, const PageCo
   layout.set("htmx_url", assets_.url("htmx.min.js"));
   // The language switch points at the same page in the other language.
   Data sw{Data::type::object};
-  sw.set("href", pc.path + "?lang=" + (en ? "nb" : "en"));
+  std::string path;
+  for (std::size_t start = 0; start <= pc.path.size();) {
+    auto slash = pc.path.find('/', start);
+    if (slash == std::string::npos) slash = pc.path.size();
+    path += url_encode(std::string_view(pc.path).substr(start, slash - start));
+    if (slash < pc.path.size()) path += '/';
+    start = slash + 1;
+  }
+  sw.set("href",
+         path + "?" + (pc.query.empty() ? "" : pc.query + "&") + "lang=" + (en ? "nb" : "en"));
   sw.set("hreflang", en ? "nb" : "en");
   sw.set("label", std::string(catalog_.text(pc.lang, "layout.switch_language")));
   layout.set("lang_switch", sw);

@@ -24,6 +24,7 @@ struct PageContext {
   Language lang = kDefaultLanguage;
   std::string title;  // the page's own title, already in the right language
   std::string path;   // the current path, for the language switch and aria-current
+  std::string query;  // the query without lang (encoded), kept by the language switch
   const Principal* principal = nullptr;  // the signed-in user, for the user menu
   std::string csrf;                      // the CSRF token for forms in the layout (log out)
 };

@@ -407,7 +407,7 @@ Result<std::uint16_t> Server::start() {
       .write_http_response_timelimit(std::chrono::seconds(60))
       .handle_request_timeout(o.request_timeout)
       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                    .max_url_size(8 * 1024)
+                                    .max_url_size(32 * 1024)
                                     .max_field_name_size(256)
                                     .max_field_value_size(16 * 1024)
                                     .max_field_count(100)

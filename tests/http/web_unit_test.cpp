@@ -203,7 +203,7 @@ TEST(Renderer, EveryTemplateParsesAndTextIsEscaped) {
   d.set("status", "404");
   d.set("heading", "<script>alert(1)</script>");
   d.set("message", "a & b");
-  PageContext pc{Language::en, "Title <b>", "/x\"y", nullptr, ""};
+  PageContext pc{Language::en, "Title <b>", "/x\"y", "", nullptr, ""};
   auto html = r.page("error", d, pc);
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
@@ -239,6 +239,29 @@ TEST(HumanSize, UsesTheLanguagesDecimalMark) {
   EXPECT_EQ(human_size(1536 * 1024, Language::nb), "1,5 MiB");
   EXPECT_EQ(human_size(1536 * 1024, Language::en), "1.5 MiB");
   EXPECT_EQ(human_size(512, Language::en), "512 B");
+}
+
+}  // namespace
+}  // namespace samskap::web
+
+namespace samskap::web {
+namespace {
+
+TEST(QueryWithout, RebuildsTheQueryEncodedWithoutTheSkippedName) {
+  Params q{{"q", "motstand & endring"}, {"lang", "en"}, {"side", "2"}};
+  EXPECT_EQ(query_without(q, "lang"), "q=motstand%20%26%20endring&side=2");
+  EXPECT_EQ(query_without(Params{{"lang", "nb"}}, "lang"), "");
+  EXPECT_EQ(url_encode("æ/ø?#"), "%C3%A6%2F%C3%B8%3F%23");
+}
+
+TEST(Renderer, LanguageSwitchKeepsTheQueryAndEncodesThePath) {
+  Renderer r(embedded_templates(), content::Catalog::embedded(), AssetTable::embedded());
+  PageContext pc{Language::nb, "Søk", "/kunnskap/sok", "q=motstand", nullptr, ""};
+  auto html = r.page("message", Data{Data::type::object}, pc);
+  EXPECT_NE(html.find("href=\"/kunnskap/sok?q=motstand&amp;lang=en\""), std::string::npos);
+  PageContext odd{Language::en, "x", "/a b/\"<x>", "", nullptr, ""};
+  auto html2 = r.page("message", Data{Data::type::object}, odd);
+  EXPECT_NE(html2.find("href=\"/a%20b/%22%3Cx%3E?lang=nb\""), std::string::npos);
 }
 
 }  // namespace
