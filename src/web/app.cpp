@@ -6,6 +6,7 @@
 #include "web/account_pages.hpp"
 #include "web/auth.hpp"
 
+#include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
 
@@ -224,6 +225,7 @@ std::vector<Route> App::routes() {
       [this](const Request& req, int status) { return error_page(req, status); });
   for (auto& route : knowledge_routes(std::move(knowledge)))
     routes.push_back(std::move(route));
+  add_knowledge_api_routes(routes, renderer_, content::KnowledgeBase::embedded());
   accounts_->add_routes(routes);
   add_mi_routes(*this, routes);
   return routes;
