@@ -1,7 +1,8 @@
 // The knowledge base in a browser (issue 3): overview → a stage → the next
 // stage → search with the keyboard → results → a hit. On every page: zero axe
 // violations, no console errors, no uncaught errors, no CSP violations, no
-// failed requests. One page, a few navigations, to keep the suite fast.
+// failed requests; then the print style sheet on the last page. One page, a
+// few navigations, to keep the suite fast.
 //
 // Stage and topic names ("Overveielse", "Motstand") are content, from
 // content/kb/endringsarbeid.toml and content/kb/motstand.toml; interface texts
@@ -81,4 +82,32 @@ test('overview → stage → next stage → keyboard search → hit, axe-clean t
   await page.waitForURL('**/kunnskap/motstand');
   assert.equal(await page.locator('h1').innerText(), 'Motstand');
   await expectCleanPage(page, problems, '/kunnskap/motstand');
+
+  // Printed: no navigation, language switch or search form; black on white;
+  // the address after external links only (one external link is added here).
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    const ext = Object.assign(document.createElement('a'), { href: 'https://example.org/kilde', textContent: 'x' });
+    main.append(ext);
+    const internal = main.querySelector('a[href^="/"]');
+    const shown = (sel) => [...document.querySelectorAll(sel)].some((e) => getComputedStyle(e).display !== 'none');
+    const out = {
+      hidden: ['.skip-link', '.site-nav', '.lang-switch', 'form[role="search"]'].filter((s) => !shown(s)),
+      present: ['.skip-link', '.site-nav', '.lang-switch', 'form[role="search"]'].filter((s) => document.querySelector(s)),
+      color: getComputedStyle(document.body).color,
+      background: getComputedStyle(document.body).backgroundColor,
+      externalAfter: getComputedStyle(ext, '::after').content,
+      internalAfter: internal ? getComputedStyle(internal, '::after').content : 'no internal link',
+    };
+    ext.remove();
+    return out;
+  });
+  await page.emulateMedia({ media: 'screen' });
+  assert.deepEqual(printed.hidden, printed.present, 'hidden in print');
+  assert.equal(printed.present.length, 4, 'the page has a skip link, nav, language switch and search form');
+  assert.equal(printed.color, 'rgb(0, 0, 0)');
+  assert.equal(printed.background, 'rgb(255, 255, 255)');
+  assert.equal(printed.externalAfter, '" (https://example.org/kilde)"');
+  assert.equal(printed.internalAfter, 'none');
 });
