@@ -144,7 +144,7 @@ Response App::error_page(const Request& req, int status) const {
   if (auto p = message.find("{{limit}}"); p != std::string::npos)
     message.replace(p, 9, human_size(options_.max_body_bytes, req.lang));
 
-  if (req.header("accept").starts_with("application/json")) {
+  if (req.header("accept").starts_with("application/json") || req.path.starts_with("/api/")) {
     Response r;
     r.status = status;
     r.content_type = "application/json";

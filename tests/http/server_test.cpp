@@ -90,6 +90,15 @@ TEST_F(ServerTest, ErrorsAreJsonWhenTheClientAsksForJson) {
   EXPECT_NE(r.body.find("\"status\":404"), std::string::npos);
 }
 
+TEST_F(ServerTest, ErrorsUnderTheApiAreAlwaysJson) {
+  auto r = http_get(url("/api/v1/finnes-ikke"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  auto bad = http_get(url("/api/v1/%ff"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.header("content-type"), "application/json");
+}
+
 TEST_F(ServerTest, OversizedBodyGets413AndTheServerLivesOn) {
   auto r = http_request("POST", url("/"), {}, std::string(1024 * 1024 + 1, 'x'));
   EXPECT_EQ(r.status, 413);
