@@ -66,15 +66,7 @@ Response App::page(const Request& req, std::string_view name, std::string_view t
 
 Response App::page_titled(const Request& req, std::string_view name, std::string title,
                           Data data) const {
-  PageContext pc;
-  pc.lang = req.lang;
-  pc.title = std::move(title);
-  pc.path = req.path;
-  pc.query = query_without(req.query, "lang");
-  if (req.principal && !req.principal->via_api_token) {
-    pc.principal = &*req.principal;
-    pc.csrf = req.principal->csrf_token;
-  }
+  PageContext pc = page_context(req, std::move(title));
   Response r;
   r.body = renderer_.page(name, data, pc);
   return r;
@@ -161,14 +153,7 @@ Response App::error_page(const Request& req, int status) const {
   d.set("heading", heading);
   d.set("message", message);
   d.set("request_id", req.request_id);
-  PageContext pc;
-  pc.lang = req.lang;
-  pc.title = heading;
-  pc.path = req.path;  // no menu item is "current"; the language switch keeps the address
-  if (req.principal && !req.principal->via_api_token) {
-    pc.principal = &*req.principal;
-    pc.csrf = req.principal->csrf_token;
-  }
+  PageContext pc = page_context(req, heading);  // at its own address: no menu item is current
   Response r;
   r.status = status;
   r.body = renderer_.page("error", d, pc);

@@ -318,16 +318,7 @@ KnowledgePages::KnowledgePages(const Renderer& renderer, const KnowledgeBase& kb
 
 Response KnowledgePages::render_page(const Request& req, std::string_view name,
                                      const std::string& title, const Data& data) const {
-  PageContext pc;
-  pc.lang = req.lang;
-  pc.title = title;
-  pc.path = req.path;
-  pc.query = query_without(req.query, "lang");
-  // The signed-in user's menu in the layout, as on every other page (App::page_titled).
-  if (req.principal && !req.principal->via_api_token) {
-    pc.principal = &*req.principal;
-    pc.csrf = req.principal->csrf_token;
-  }
+  PageContext pc = page_context(req, title);
   Response r;
   r.body = renderer_.page(name, data, pc);
   return r;

@@ -14,6 +14,19 @@ std::span<const EmbeddedFile> embedded_templates() {
   return templates_embedded::files();
 }
 
+PageContext page_context(const Request& req, std::string title) {
+  PageContext pc;
+  pc.lang = req.lang;
+  pc.title = std::move(title);
+  pc.path = req.path;
+  pc.query = query_without(req.query, "lang");
+  if (req.principal && !req.principal->via_api_token) {
+    pc.principal = &*req.principal;
+    pc.csrf = req.principal->csrf_token;
+  }
+  return pc;
+}
+
 namespace {
 
 using kainjow::mustache::mustache;

@@ -29,6 +29,10 @@ struct PageContext {
   std::string csrf;                      // the CSRF token for forms in the layout (log out)
 };
 
+// The context of a page for `req`: its language, path, query (without lang)
+// and, when signed in with a session, the user and CSRF token for the layout.
+PageContext page_context(const Request& req, std::string title);
+
 class Renderer {
  public:
   // Checks that every template parses; throws std::runtime_error naming the

@@ -23,18 +23,8 @@ std::string msg(Language lang, std::string_view key) {
   return std::string(content::Catalog::embedded().text(lang, key));
 }
 
-class KnowledgeApiTest : public ::testing::Test {
+class KnowledgeApiTest : public SharedAppTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = AppServer::start(store::Engine::sqlite, why).release();
-    ASSERT_NE(server_, nullptr) << why;
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& path) { return server_->url(path); }
   static const KnowledgeBase& kb() { return KnowledgeBase::embedded(); }
 
   // GET, expecting a JSON body; the parsed body (discarded on parse errors,
@@ -59,10 +49,7 @@ class KnowledgeApiTest : public ::testing::Test {
     EXPECT_FALSE(e.value("message", std::string{}).empty()) << path;
     EXPECT_FALSE(e.value("request_id", std::string{}).empty()) << path;
   }
-
-  static AppServer* server_;
 };
-AppServer* KnowledgeApiTest::server_ = nullptr;
 
 TEST_F(KnowledgeApiTest, ListsEveryTopicAndEachAnswersInBothLanguages) {
   for (Language lang : {Language::nb, Language::en}) {

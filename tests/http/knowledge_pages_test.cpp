@@ -50,21 +50,7 @@ int count_of(const std::string& body, const std::string& needle) {
   return n;
 }
 
-class KnowledgePagesTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = AppServer::start(store::Engine::sqlite, why).release();
-    ASSERT_NE(server_, nullptr) << why;
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& p) { return server_->url(p); }
-  static AppServer* server_;
-};
-AppServer* KnowledgePagesTest::server_ = nullptr;
+class KnowledgePagesTest : public SharedAppTest {};
 
 TEST_F(KnowledgePagesTest, OverviewListsEveryTopicAndStageInBothLanguages) {
   for (Language lang : {Language::nb, Language::en}) {

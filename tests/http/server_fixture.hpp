@@ -88,4 +88,20 @@ class AppServer {
   int port = 0;
 };
 
+// A test suite whose tests share one in-process app over SQLite.
+class SharedAppTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string why;
+    server_ = AppServer::start(store::Engine::sqlite, why).release();
+    ASSERT_NE(server_, nullptr) << why;
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static std::string url(const std::string& path) { return server_->url(path); }
+  static inline AppServer* server_ = nullptr;
+};
+
 }  // namespace samskap::testing

@@ -11,21 +11,7 @@
 namespace samskap::testing {
 namespace {
 
-class ServerTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string why;
-    server_ = AppServer::start(store::Engine::sqlite, why).release();
-    ASSERT_NE(server_, nullptr) << why;
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static std::string url(const std::string& p) { return server_->url(p); }
-  static AppServer* server_;
-};
-AppServer* ServerTest::server_ = nullptr;
+class ServerTest : public SharedAppTest {};
 
 void expect_security_headers(const HttpResult& r, const std::string& what) {
   auto csp = r.header("content-security-policy");
