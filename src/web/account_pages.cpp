@@ -226,11 +226,7 @@ Response AccountPages::setup_submit(const Request& req) {
   store::AuditLog audit(app_.db(), app_.clock());
   (void)audit.record(org->id, user->id, "organisation_created", "organisation", org->id, org->name);
   (void)audit.record(org->id, user->id, "user_created", "user", user->id, "administrator (setup)");
-  auto session = app_.auth().start_session(req, org->id, user->id);
-  if (!session) return app_.error_page(req, 503);
-  Response r = App::redirect("/");
-  r.header("Set-Cookie", app_.auth().session_cookie(session->raw_id));
-  return r;
+  return sign_in_and_go(req, org->id, user->id, "/");
 }
 
 // ---- login and logout -----------------------------------------------------
@@ -724,9 +720,14 @@ Response AccountPages::token_submit(const Request& req, int kind_int) {
       .record(t->organisation_id, t->user_id,
               kind == TokenKind::invitation ? "invitation_accepted" : "password_reset", "user",
               t->user_id);
-  auto session = app_.auth().start_session(req, t->organisation_id, t->user_id);
+  return sign_in_and_go(req, t->organisation_id, t->user_id, "/");
+}
+
+Response AccountPages::sign_in_and_go(const Request& req, const std::string& org,
+                                      const std::string& user_id, std::string location) {
+  auto session = app_.auth().start_session(req, org, user_id);
   if (!session) return app_.error_page(req, 503);
-  Response r = App::redirect("/");
+  Response r = App::redirect(std::move(location));
   r.header("Set-Cookie", app_.auth().session_cookie(session->raw_id));
   return r;
 }

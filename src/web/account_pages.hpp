@@ -39,6 +39,10 @@ class AccountPages {
   Response token_form(const Request& req, int kind);
   Response token_submit(const Request& req, int kind);
   Response api_me(const Request& req);
+  // Starts a session for a user who just proved who they are and redirects to
+  // `location` with the session cookie; 503 when the database fails.
+  Response sign_in_and_go(const Request& req, const std::string& org, const std::string& user_id,
+                          std::string location);
 
   App& app_;
 };

@@ -16,7 +16,7 @@
 namespace samskap::testing {
 namespace {
 
-const std::string kPassword = "lang og trygg setning";
+const std::string& kPassword = kTestPassword;
 
 class AccountsTest : public ::testing::Test {
  protected:
@@ -34,18 +34,8 @@ class AccountsTest : public ::testing::Test {
     EXPECT_TRUE(u.ok());
     return *u;
   }
-  static const std::string& hash() {
-    static const std::string h = store::hash_password(kPassword);
-    return h;
-  }
-  Browser logged_in(const std::string& email) {
-    Browser b{s_.get(), {}};
-    b.get("/logg-inn");
-    auto r = b.post("/logg-inn", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(r.status, 303) << r.body;
-    EXPECT_TRUE(b.cookies.count("samskap_session"));
-    return b;
-  }
+  static const std::string& hash() { return test_password_hash(); }
+  Browser logged_in(const std::string& email) { return logged_in_browser(s_.get(), email); }
   std::unique_ptr<AppServer> s_;
 };
 

@@ -18,7 +18,7 @@
 namespace samskap::testing {
 namespace {
 
-const std::string kPassword = "lang og trygg setning";
+const std::string& kPassword = kTestPassword;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -48,18 +48,8 @@ class MiPagesTest : public ::testing::Test {
       ASSERT_TRUE(u.ok());
     }
   }
-  static const std::string& hash() {
-    static const std::string h = store::hash_password(kPassword);
-    return h;
-  }
-  Browser logged_in(const std::string& email) {
-    Browser b{s_.get(), {}};
-    b.get("/logg-inn");
-    auto r = b.post("/logg-inn", {{"email", email}, {"password", kPassword}});
-    EXPECT_EQ(r.status, 303) << r.body;
-    EXPECT_TRUE(b.cookies.count("samskap_session"));
-    return b;
-  }
+  static const std::string& hash() { return test_password_hash(); }
+  Browser logged_in(const std::string& email) { return logged_in_browser(s_.get(), email); }
   // Rows per table (SQLite): what a request may have written.
   std::map<std::string, long long> row_counts() {
     std::map<std::string, long long> out;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/server_fixture.hpp"
+#include "store/secrets.hpp"
 #include "support/http_client.hpp"
 
 namespace samskap::testing {
@@ -86,5 +87,23 @@ struct Browser {
     return cookies.count("samskap_csrf") ? cookies["samskap_csrf"] : std::string{};
   }
 };
+
+// The password every test user gets, and its argon2id hash (computed once:
+// hashing takes about 0.1 s).
+inline const std::string kTestPassword = "lang og trygg setning";
+inline const std::string& test_password_hash() {
+  static const std::string h = store::hash_password(kTestPassword);
+  return h;
+}
+
+// A browser that has logged in as `email` (with kTestPassword) through the login form.
+inline Browser logged_in_browser(AppServer* s, const std::string& email) {
+  Browser b{s, {}};
+  b.get("/logg-inn");
+  auto r = b.post("/logg-inn", {{"email", email}, {"password", kTestPassword}});
+  EXPECT_EQ(r.status, 303) << r.body;
+  EXPECT_TRUE(b.cookies.count("samskap_session"));
+  return b;
+}
 
 }  // namespace samskap::testing
