@@ -1,7 +1,9 @@
 #include "content/catalog.hpp"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace samskap::content {
 
@@ -51,22 +53,48 @@ Result<Catalog::Messages> parse(std::span<const EmbeddedFile> files, std::string
   return out;
 }
 
+// One language: messages/<code>.toml and every messages/<code>/*.toml (one
+// file per feature, so features can be edited side by side). A key defined in
+// two files is an error naming both.
+Result<Catalog::Messages> parse_language(std::span<const EmbeddedFile> files, std::string_view code,
+                                         std::map<std::string, std::string>& lines) {
+  const std::string main_file = "messages/" + std::string(code) + ".toml";
+  const std::string folder = "messages/" + std::string(code) + "/";
+  auto all = parse(files, main_file, lines);
+  if (!all) return all;
+  std::vector<std::string_view> extra;
+  for (const auto& f : files)
+    if (f.path.starts_with(folder) && f.path.ends_with(".toml")) extra.push_back(f.path);
+  std::sort(extra.begin(), extra.end());
+  for (auto path : extra) {
+    std::map<std::string, std::string> more_lines;
+    auto more = parse(files, path, more_lines);
+    if (!more) return more;
+    for (auto& [key, text] : *more) {
+      if (all->contains(key))
+        return Error::invalid("error.content", more_lines[key] + ": '" + key +
+                                                   "' is already defined at " + lines[key]);
+      all->emplace(key, std::move(text));
+      lines.emplace(key, more_lines[key]);
+    }
+  }
+  return all;
+}
+
 }  // namespace
 
 Result<Catalog> Catalog::load(std::span<const EmbeddedFile> files) {
   std::map<std::string, std::string> nb_lines, en_lines;
-  auto nb = parse(files, "messages/nb.toml", nb_lines);
+  auto nb = parse_language(files, "nb", nb_lines);
   if (!nb) return std::move(nb).error();
-  auto en = parse(files, "messages/en.toml", en_lines);
+  auto en = parse_language(files, "en", en_lines);
   if (!en) return std::move(en).error();
   for (const auto& [key, line] : nb_lines)
     if (!en->contains(key))
-      return Error::invalid("error.content",
-                            line + ": '" + key + "' has no English text in messages/en.toml");
+      return Error::invalid("error.content", line + ": '" + key + "' has no English text");
   for (const auto& [key, line] : en_lines)
     if (!nb->contains(key))
-      return Error::invalid("error.content",
-                            line + ": '" + key + "' has no bokmål text in messages/nb.toml");
+      return Error::invalid("error.content", line + ": '" + key + "' has no bokmål text");
   Catalog c;
   c.nb_ = std::move(*nb);
   c.en_ = std::move(*en);

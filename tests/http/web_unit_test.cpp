@@ -186,6 +186,34 @@ TEST(Catalog, MissingTranslationNamesFileAndLine) {
   EXPECT_NE(r.error().detail.find("a.c"), std::string::npos);
 }
 
+TEST(Catalog, FeatureFilesMergeAndDuplicateKeysNameBothPlaces) {
+  const EmbeddedFile files[] = {{"messages/nb.toml", "[a]\nb = \"x\"\n"},
+                                {"messages/nb/feature.toml", "[f]\ng = \"ja\"\n"},
+                                {"messages/en.toml", "[a]\nb = \"x\"\n"},
+                                {"messages/en/feature.toml", "[f]\ng = \"yes\"\n"}};
+  auto r = content::Catalog::load(files);
+  ASSERT_TRUE(r.ok()) << r.error().detail;
+  EXPECT_EQ(r->text(Language::nb, "f.g"), "ja");
+  EXPECT_EQ(r->text(Language::en, "f.g"), "yes");
+
+  const EmbeddedFile twice[] = {{"messages/nb.toml", "[a]\nb = \"x\"\n"},
+                                {"messages/nb/feature.toml", "[a]\nb = \"y\"\n"},
+                                {"messages/en.toml", "[a]\nb = \"x\"\n"}};
+  auto d = content::Catalog::load(twice);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().detail.find("messages/nb/feature.toml:2"), std::string::npos)
+      << d.error().detail;
+  EXPECT_NE(d.error().detail.find("messages/nb.toml:2"), std::string::npos) << d.error().detail;
+
+  const EmbeddedFile untranslated[] = {{"messages/nb.toml", ""},
+                                       {"messages/nb/feature.toml", "[f]\ng = \"ja\"\n"},
+                                       {"messages/en.toml", ""}};
+  auto u = content::Catalog::load(untranslated);
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.error().detail.find("messages/nb/feature.toml:2"), std::string::npos)
+      << u.error().detail;
+}
+
 TEST(Catalog, SyntaxErrorsAndNonStringsNameFileAndLine) {
   const EmbeddedFile broken[] = {{"messages/nb.toml", "[a]\nb = \n"}, {"messages/en.toml", ""}};
   auto r = content::Catalog::load(broken);
