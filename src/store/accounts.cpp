@@ -7,11 +7,20 @@
 #include <cstdio>
 #include <ctime>
 
+#include "store/repository_support.hpp"
 #include "store/secrets.hpp"
 #include "store/sql_time.hpp"
 
 namespace samskap::store {
 namespace {
+
+using detail::clean_name;
+using detail::db_error;
+using detail::has_control;
+using detail::is_unique_violation;
+using detail::new_id;
+using detail::parse_time;
+using detail::trim;
 
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxTokenNameBytes = 100;
@@ -26,63 +35,6 @@ constexpr std::chrono::seconds kTouchInterval{60};
 constexpr const char* kAnonymisedName = "anonymisert";
 std::string anonymised_email(const std::string& user_id) {
   return "anonymised-" + user_id + "@anonymised.invalid";
-}
-
-Error db_error(const std::exception& e) {
-  std::string what = e.what();
-  auto nl = what.find('\n');
-  if (nl != std::string::npos) what.resize(nl);
-  return Error{ErrorCode::unavailable, "error.database_unavailable", what};
-}
-
-bool is_unique_violation(const std::exception& e) {
-  std::string_view w = e.what();
-  return w.find("UNIQUE constraint failed") != std::string_view::npos ||
-         w.find("duplicate key value") != std::string_view::npos;
-}
-
-// 16 random bytes as 32 lower-case hex characters: ids that reveal nothing
-// (not even how many objects exist) and cannot be guessed.
-std::string new_id() {
-  return token_hash(random_token()).substr(0, 32);
-}
-
-SystemTime parse_time(const std::string& s) {
-  std::tm tm{};
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-    return SystemTime{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7F;
-  });
-}
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-// A name typed by a person: trimmed, 1–200 bytes of UTF-8 without control characters.
-Result<std::string> clean_name(std::string_view raw, const char* key) {
-  std::string name = trim(raw);
-  if (name.empty()) return Error::invalid(key, "the name is empty");
-  if (name.size() > kMaxNameBytes) return Error::invalid(key, "the name is over 200 bytes");
-  if (!is_valid_utf8(name) || has_control(name))
-    return Error::invalid(key, "the name is not valid text");
-  return name;
 }
 
 std::string_view to_string(TokenKind k) noexcept {
