@@ -185,7 +185,7 @@ enum class SmartGap {
   past_due,   // the date has passed (relative to `today`)
 };
 std::string_view slug(SmartGap g) noexcept;  // "indicator", ..., "due-date", "past-due"
-std::string name_key(SmartGap g);  // "initiative.smart.indicator", ...
+std::string name_key(SmartGap g);            // "initiative.smart.indicator", ...
 
 // The gaps of a goal, in the order of the enum. The statement is read with
 // the bokmål and the English word lists at once, so both are understood
@@ -202,7 +202,7 @@ std::optional<CynefinDomain> parse_cynefin_domain(std::string_view s) noexcept;
 
 enum class Answer { yes, no, unsure };
 std::optional<Answer> parse_answer(
-    std::string_view s) noexcept;       // "ja"/"yes", "nei"/"no", "usikker"/"unsure"
+    std::string_view s) noexcept;          // "ja"/"yes", "nei"/"no", "usikker"/"unsure"
 std::string_view slug(Answer a) noexcept;  // "yes", "no", "unsure"
 
 // The guided questions, in order; their texts are catalogue keys
