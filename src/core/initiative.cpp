@@ -371,6 +371,9 @@ std::string help_key(CynefinQuestion q) {
 //    b. month names with a year: "juni 2027", "1. juni 2027", "June 1, 2027",
 //       "1st of June 2027", "March 2027" (a month without a day means its last
 //       day; a month name without a year is ignored, so "may" is not a month);
+//       quarters: "Q1 2027", "1. kvartal 2027", "first quarter of 2027" (the
+//       quarter's last day); this and next year, relative to `today`: "i år",
+//       "innen utgangen av året", "by the end of the year", "neste år";
 //    c. a year 1900..2199 preceded within four tokens by a deadline word
 //       (innen, før, ved, utgangen, slutten, løpet, senest, i, by, before, end,
 //       until, till, during, in, within): "innen utgangen av 2027", "by the end
@@ -394,6 +397,10 @@ std::string help_key(CynefinQuestion q) {
 //    - due from text: any time expression of step 2.
 //    - vague: a vague word (bedre, mer, økt, styrke, forbedre, flinkere,
 //      improve, better, more, strengthen, enhance, …) and N empty.
+//    A number followed by "per" ("10 per måned", "25 per cent") is measured.
+//    Known limit: a number 1900..2199 right after a deadline word is read as
+//    a year ("increase by 2000 users" loses its target).
+//    Only the first kSmartMaxStatementBytes of the statement are read.
 // 4. Structured fields win: a non-blank indicator or owner, a finite baseline
 //    or target, a due date each fill their gap. past_due compares the due
 //    field, or else the latest date found in the text, with `today`.
@@ -677,6 +684,74 @@ void find_month_dates(std::vector<Token>& t, Found& found) {
   }
 }
 
+// Step 2b (continued): quarters with a year: "Q1 2027", "1. kvartal 2027",
+// "første kvartal 2027", "first quarter of 2027" mean the quarter's last day.
+void find_quarters(std::vector<Token>& t, Found& found) {
+  const auto ordinal = [](const Token& w) -> int {
+    if (w.kind == Tok::number && !w.used && w.integer && w.value >= 1 && w.value <= 4)
+      return static_cast<int>(w.value);
+    if (w.kind != Tok::word) return 0;
+    if (in(w.text, {"første", "first"})) return 1;
+    if (in(w.text, {"andre", "second"})) return 2;
+    if (in(w.text, {"tredje", "third"})) return 3;
+    if (in(w.text, {"fjerde", "fourth"})) return 4;
+    return 0;
+  };
+  for (std::size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i].used) continue;
+    int quarter = 0;
+    std::size_t first = i;
+    std::size_t y = 0;
+    if (is_word(t[i], {"q", "k"}) && i + 2 < t.size()) {  // "Q1 2027", "K1 2027"
+      if (t[i + 1].kind == Tok::number) quarter = ordinal(t[i + 1]);
+      y = i + 2;
+    } else if (is_word(t[i], {"kvartal", "quarter"}) && i >= 1) {  // "1. kvartal 2027"
+      quarter = ordinal(t[i - 1]);
+      first = i - 1;
+      y = i + 1;
+      if (y < t.size() && is_word(t[y], {"of"})) ++y;
+    }
+    if (quarter == 0 || y >= t.size() || !is_year(t[y])) continue;
+    for (std::size_t k = first; k <= y; ++k)
+      t[k].used = true;
+    found.add(last_day_of_month(static_cast<int>(t[y].value), quarter * 3));
+  }
+}
+
+// Step 2b (continued): this year and next year, relative to `today`: "i år",
+// "this year", "neste år", "next year"; "året" and "the year" only with a
+// deadline word at most four tokens before them ("innen utgangen av året",
+// "by the end of the year"), so "året rundt" is no deadline.
+void find_relative_years(std::vector<Token>& t, int this_year, Found& found) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i].used || t[i].kind != Tok::word) continue;
+    if (i + 1 < t.size() && !t[i + 1].used && is_word(t[i + 1], {"år", "year"})) {
+      int year = 0;
+      if (is_word(t[i], {"i", "this"})) year = this_year;
+      if (is_word(t[i], {"neste", "next"})) year = this_year + 1;
+      if (year != 0) {
+        t[i].used = t[i + 1].used = true;
+        found.add(Date{year, 12, 31});
+        continue;
+      }
+    }
+    const bool the_year =
+        t[i].text == "året" || (t[i].text == "year" && i >= 1 && is_word(t[i - 1], {"the"}));
+    if (!the_year) continue;
+    for (std::size_t back = 1; back <= 4 && back <= i; ++back) {
+      const Token& w = t[i - back];
+      if (w.used) break;
+      if (is_word(w, {"innen", "før", "utgangen", "slutten", "løpet", "by", "before", "end",
+                      "until", "during", "within"})) {
+        for (std::size_t k = i - back; k <= i; ++k)
+          t[k].used = true;
+        found.add(Date{this_year, 12, 31});
+        break;
+      }
+    }
+  }
+}
+
 // Step 2c: a year after a deadline word.
 void find_deadline_years(std::vector<Token>& t, Found& found) {
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -727,9 +802,9 @@ void find_durations(std::vector<Token>& t, Found& found) {
 }
 
 bool is_connector(const Token& t) noexcept {
-  return is_word(t, {"og",  "eller", "til", "fra",  "innen",  "i",  "på",  "av",   "med",
-                     "for", "før",   "ved", "per",  "and",    "or", "to",  "from", "by",
-                     "in",  "on",    "of",  "with", "before", "at", "the", "a",    "an"});
+  return is_word(t, {"og",  "eller", "til",  "fra",    "innen", "i",   "på",   "av", "med",
+                     "for", "før",   "ved",  "and",    "or",    "to",  "from", "by", "in",
+                     "on",  "of",    "with", "before", "at",    "the", "a",    "an"});
 }
 
 bool is_measure_word(const std::vector<Token>& t, std::size_t i) noexcept {
@@ -747,11 +822,12 @@ bool is_measure_word(const std::vector<Token>& t, std::size_t i) noexcept {
 bool is_vague_word(const Token& t) noexcept {
   if (t.kind != Tok::word) return false;
   if (in(t.text,
-         {"bedre", "mer",      "mere",      "mindre",    "færre",      "økt",      "økte",
-          "øke",   "øker",     "økes",      "økning",    "høyere",     "lavere",   "flinkere",
-          "god",   "gode",     "godt",      "bra",       "better",     "more",     "less",
-          "fewer", "increase", "increased", "increases", "increasing", "higher",   "lower",
-          "good",  "boost",    "reduce",    "reduced",   "reduces",    "reducing", "reduction"}))
+         {"bedre",     "mer",        "mere",   "mindre",   "færre",   "flere",    "økt",
+          "økte",      "øke",        "øker",   "økes",     "økning",  "økende",   "heve",
+          "hevet",     "høyere",     "lavere", "flinkere", "god",     "gode",     "godt",
+          "bra",       "better",     "more",   "less",     "fewer",   "increase", "increased",
+          "increases", "increasing", "raise",  "higher",   "lower",   "greater",  "stronger",
+          "good",      "boost",      "reduce", "reduced",  "reduces", "reducing", "reduction"}))
     return true;
   return starts_with_any(t.text, {"forbedr", "styrk", "redus", "videreutvikl", "improv",
                                   "strengthen", "enhanc", "optimi"});
@@ -764,7 +840,12 @@ bool blank(std::string_view s) noexcept {
 }  // namespace
 
 std::vector<SmartGap> smart_gaps(const GoalDraft& goal, const Date& today) {
-  std::vector<Token> t = tokenize(goal.statement);
+  // Goal statements are a sentence or two; reading only the first 4 KiB keeps
+  // the work and memory per call small whatever a client sends.
+  std::string_view statement = goal.statement;
+  if (statement.size() > kSmartMaxStatementBytes)
+    statement = statement.substr(0, kSmartMaxStatementBytes);
+  std::vector<Token> t = tokenize(statement);
 
   Found found;
   for (const auto& tok : t)
@@ -772,6 +853,8 @@ std::vector<SmartGap> smart_gaps(const GoalDraft& goal, const Date& today) {
   for (auto& tok : t)
     if (tok.kind == Tok::date) tok.used = true;
   find_month_dates(t, found);
+  find_quarters(t, found);
+  find_relative_years(t, today.year, found);
   find_deadline_years(t, found);
   find_durations(t, found);
 

@@ -190,7 +190,9 @@ std::string name_key(SmartGap g);            // "initiative.smart.indicator", ..
 // The gaps of a goal, in the order of the enum. The statement is read with
 // the bokmål and the English word lists at once, so both are understood
 // whatever the user's language (the rules are documented in initiative.cpp).
-// `today` is used for past_due only.
+// `today` is used for past_due and for "this year" / "next year" in the
+// text. Only the first kSmartMaxStatementBytes of the statement are read.
+inline constexpr std::size_t kSmartMaxStatementBytes = 4096;
 std::vector<SmartGap> smart_gaps(const GoalDraft& goal, const Date& today);
 
 // ---------------------------------------------------------------- Cynefin

@@ -515,6 +515,17 @@ INSTANTIATE_TEST_SUITE_P(
         SmartCase{"Redusere fall fra 10 til 5 innen 01.03.2027", "owner", "", {}, {}, "", " \t "},
         SmartCase{"", kAll}, SmartCase{"   ", kAll},
         SmartCase{"", "baseline", "Antall fall", {}, 5, "2027-01-01", "Kari"},
+        // quarters, this year and next year (today is 22.11.2026)
+        SmartCase{"Innen 1. kvartal 2027 skal 50 % ha en plan", "baseline owner"},
+        SmartCase{"Q1 2027: 50 % har en plan", "baseline owner"},
+        SmartCase{"Innen første kvartal 2026 skal 50 % ha en plan", "baseline owner past-due"},
+        SmartCase{"Innen utgangen av året skal 90 % ha tatt kurset", "baseline owner"},
+        SmartCase{"I år skal vi øke trivselen", "indicator target baseline owner vague"},
+        SmartCase{"Neste år skal 10 per måned få hjemmebesøk", "baseline owner"},
+        SmartCase{"Vi jobber med trivsel året rundt", kAll},
+        SmartCase{"Flere brukere skal få tilbud", kAll + " vague"},
+        // no-break spaces, as word processors write them
+        SmartCase{"Redusere fall med 20\u00a0% innen 1.\u00a0juni\u00a02027", "baseline owner"},
         // the structured due date wins over a date in the text
         SmartCase{"Redusere fall med 20 % innen 01.01.2020",
                   "baseline",
@@ -565,6 +576,11 @@ INSTANTIATE_TEST_SUITE_P(
         SmartCase{"Reduce sick leave to 6.5 % by 1st of June 2027", "baseline owner"},
         SmartCase{"Increase attendance to 40 by May 2026", "indicator baseline owner past-due"},
         SmartCase{"Increase attendance to 40", "indicator baseline due-date owner"},
+        SmartCase{"In 2027 we will reduce falls by 25 per cent", "baseline owner"},
+        SmartCase{"By the end of the year 30 % fewer falls", "baseline owner"},
+        SmartCase{"First quarter of 2027: 5 meetings with the user council", "baseline owner"},
+        SmartCase{"Next year, 10 per month get a home visit", "baseline owner"},
+        SmartCase{"Raise awareness of dementia", kAll + " vague"},
         SmartCase{"Optimise the daily routines in the next 3 months",
                   "indicator target baseline owner vague"}));
 
@@ -592,6 +608,17 @@ TEST(SmartCheck, NonFiniteNumbersAreMissing) {
   g.due = Date{2027, 1, 1};
   g.owner = "Kari";
   EXPECT_EQ(smart_gaps(g, kToday), (std::vector<SmartGap>{SmartGap::target, SmartGap::baseline}));
+}
+
+TEST(SmartCheck, ReadsOnlyTheFirst4KiB) {
+  GoalDraft g;
+  g.statement = "Redusere fall med 20 % innen 01.06.2027" + std::string(5000, ' ');
+  g.owner = "Kari";
+  EXPECT_EQ(smart_gaps(g, kToday), std::vector<SmartGap>{SmartGap::baseline});
+  g.statement =
+      std::string(kSmartMaxStatementBytes, ' ') + "Redusere fall med 20 % innen 01.06.2027";
+  EXPECT_EQ(smart_gaps(g, kToday), (std::vector<SmartGap>{SmartGap::indicator, SmartGap::target,
+                                                          SmartGap::baseline, SmartGap::due_date}));
 }
 
 TEST(SmartCheck, HostileStatementsDoNotBreakIt) {
