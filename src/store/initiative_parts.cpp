@@ -26,12 +26,15 @@ using detail::stale;
 
 // Runs `fn` in a transaction when `who` reaches initiative `id`; `fn` may set
 // `refused`. Returns the first error (unreachable initiative, database, or
-// what fn refused).
+// what fn refused). A writing transaction locks the initiative first
+// (detail::lock_initiative).
 template <typename Fn>
-std::optional<Error> in_initiative(Database& db, const Actor& who, const std::string& id, Fn fn) {
+std::optional<Error> in_initiative(Database& db, const Actor& who, const std::string& id, Fn fn,
+                                   bool writes = true) {
   std::optional<Error> refused;
   try {
     db.with_transaction([&](soci::session& s) {
+      if (writes) detail::lock_initiative(s, id);
       if (detail::reach(s, who, id) == Reach::none) {
         refused = missing();
         return;
@@ -73,6 +76,7 @@ Result<initiative::GoalDraft> clean_goal(const initiative::GoalDraft& g) {
   c.owner = *own;
   if ((g.baseline && !finite(*g.baseline)) || (g.target && !finite(*g.target)))
     return Error::invalid("initiative.error.number", "baseline or target is not a usable number");
+  if (auto e = detail::invalid_date(g.due, "due")) return *e;
   return c;
 }
 
@@ -144,7 +148,8 @@ double AnchoringAssessment::average() const {
 Result<std::vector<Goal>> InitiativeRepository::goals(const Actor& who, const std::string& id) {
   std::vector<Goal> out;
   auto err = in_initiative(
-      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_goals(s, id); });
+      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_goals(s, id); },
+      false);
   if (err) return *err;
   return out;
 }
@@ -229,6 +234,7 @@ Result<ProgressEntry> InitiativeRepository::add_progress(const Actor& who, const
                                                          const initiative::Date& measured_on,
                                                          const std::string& note) {
   if (!finite(value)) return Error::invalid("initiative.error.number", "value is not usable");
+  if (auto e = detail::invalid_date(measured_on, "measured_on")) return *e;
   auto n = clean_text(note, "note", "initiative.error.note", 1000, false, false);
   if (!n) return std::move(n).error();
   ProgressEntry out{new_id(), value, measured_on, *n};
@@ -288,6 +294,7 @@ Result<AnchoringAssessment> InitiativeRepository::add_assessment(
   }
   if (by_item.size() != initiative::kAnchoringItems.size())
     return Error::invalid("initiative.error.anchoring_missing", "every item needs a score");
+  if (auto e = detail::invalid_date(assessed_on, "assessed_on")) return *e;
   AnchoringAssessment out;
   out.id = new_id();
   out.assessed_on = assessed_on;
@@ -319,36 +326,40 @@ Result<AnchoringAssessment> InitiativeRepository::add_assessment(
 Result<std::vector<AnchoringAssessment>> InitiativeRepository::assessments(const Actor& who,
                                                                            const std::string& id) {
   std::vector<AnchoringAssessment> out;
-  auto err = in_initiative(db_, who, id, [&](soci::session& s, std::optional<Error>&) {
-    std::string aid, on, name, i = id;
-    soci::statement st =
-        (s.prepare << "SELECT a.id, a.assessed_on, COALESCE(u.display_name, '') FROM "
-                      "anchoring_assessments a LEFT JOIN users u ON u.id = a.created_by WHERE "
-                      "a.initiative_id = :i ORDER BY a.assessed_on, a.created_at, a.id",
-         soci::use(i), soci::into(aid), soci::into(on), soci::into(name));
-    st.execute();
-    while (st.fetch()) {
-      AnchoringAssessment a;
-      a.id = aid;
-      if (auto d = date_from(on)) a.assessed_on = *d;
-      a.created_by_name = name;
-      out.push_back(std::move(a));
-    }
-    for (auto& a : out) {
-      std::map<std::string, AnchoringScore> found;
-      std::string item, note, ai = a.id;
-      int score = 0;
-      soci::statement ss =
-          (s.prepare << "SELECT item, score, note FROM anchoring_scores WHERE assessment_id = :a",
-           soci::use(ai), soci::into(item), soci::into(score), soci::into(note));
-      ss.execute();
-      while (ss.fetch())
-        if (auto it = initiative::parse_anchoring_item(item)) found[item] = {*it, score, note};
-      for (auto it : initiative::kAnchoringItems)
-        if (auto f = found.find(std::string(initiative::slug(it))); f != found.end())
-          a.scores.push_back(f->second);
-    }
-  });
+  auto err = in_initiative(
+      db_, who, id,
+      [&](soci::session& s, std::optional<Error>&) {
+        std::string aid, on, name, i = id;
+        soci::statement st =
+            (s.prepare << "SELECT a.id, a.assessed_on, COALESCE(u.display_name, '') FROM "
+                          "anchoring_assessments a LEFT JOIN users u ON u.id = a.created_by WHERE "
+                          "a.initiative_id = :i ORDER BY a.assessed_on, a.created_at, a.id",
+             soci::use(i), soci::into(aid), soci::into(on), soci::into(name));
+        st.execute();
+        while (st.fetch()) {
+          AnchoringAssessment a;
+          a.id = aid;
+          if (auto d = date_from(on)) a.assessed_on = *d;
+          a.created_by_name = name;
+          out.push_back(std::move(a));
+        }
+        for (auto& a : out) {
+          std::map<std::string, AnchoringScore> found;
+          std::string item, note, ai = a.id;
+          int score = 0;
+          soci::statement ss =
+              (s.prepare
+                   << "SELECT item, score, note FROM anchoring_scores WHERE assessment_id = :a",
+               soci::use(ai), soci::into(item), soci::into(score), soci::into(note));
+          ss.execute();
+          while (ss.fetch())
+            if (auto it = initiative::parse_anchoring_item(item)) found[item] = {*it, score, note};
+          for (auto it : initiative::kAnchoringItems)
+            if (auto f = found.find(std::string(initiative::slug(it))); f != found.end())
+              a.scores.push_back(f->second);
+        }
+      },
+      false);
   if (err) return *err;
   return out;
 }
@@ -396,7 +407,8 @@ Result<std::vector<Partner>> InitiativeRepository::partners(const Actor& who,
                                                             const std::string& id) {
   std::vector<Partner> out;
   auto err = in_initiative(
-      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_partners(s, id); });
+      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_partners(s, id); },
+      false);
   if (err) return *err;
   return out;
 }
@@ -501,7 +513,8 @@ Result<std::vector<Evidence>> InitiativeRepository::evidence(const Actor& who,
                                                              const std::string& id) {
   std::vector<Evidence> out;
   auto err = in_initiative(
-      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_evidence(s, id); });
+      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_evidence(s, id); },
+      false);
   if (err) return *err;
   return out;
 }
@@ -579,6 +592,8 @@ Result<Activity> clean_activity(const Activity& a) {
                          false, false);
   if (!resp) return std::move(resp).error();
   c.responsible = *resp;
+  if (auto e = detail::invalid_date(a.starts_on, "starts_on")) return *e;
+  if (auto e = detail::invalid_date(a.ends_on, "ends_on")) return *e;
   if (a.ends_on && *a.ends_on < a.starts_on)
     return Error::invalid("initiative.error.end_before_start", "ends_on before starts_on");
   return c;
@@ -616,7 +631,8 @@ Result<std::vector<Activity>> InitiativeRepository::activities(const Actor& who,
                                                                const std::string& id) {
   std::vector<Activity> out;
   auto err = in_initiative(
-      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_activities(s, id); });
+      db_, who, id, [&](soci::session& s, std::optional<Error>&) { out = load_activities(s, id); },
+      false);
   if (err) return *err;
   return out;
 }

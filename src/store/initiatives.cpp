@@ -13,18 +13,70 @@ namespace samskap::store {
 
 namespace detail {
 
+// The leader rule (docs/permissions.md), the one place it is decided: in
+// their own organisation a user with Role::leder reaches only initiatives
+// without a unit, those of a unit they belong to (user_units) and those that
+// name them as leader. Every other role reaches all of the organisation's.
+// The SQL condition reach() and InitiativeRepository::list() share, over
+// `initiatives i`; it binds the user id twice, then the organisation.
+constexpr const char* kLeaderScope =
+    "(i.unit_id IS NULL OR i.leader_user_id = :lu OR i.unit_id IN (SELECT uu.unit_id FROM "
+    "user_units uu WHERE uu.user_id = :lu2 AND uu.organisation_id = :lo))";
+
+// True when the leader rule lets `who` reach initiative `id` of their own organisation.
+bool within_leader_scope(soci::session& s, const Actor& who, const std::string& id) {
+  if (who.role != Role::leder) return true;
+  long long n = 0;
+  std::string i = id, lu = who.user_id, lu2 = who.user_id, lo = who.org;
+  s << std::string("SELECT COUNT(*) FROM initiatives i WHERE i.id = :i AND ") + kLeaderScope,
+      soci::use(i), soci::use(lu), soci::use(lu2), soci::use(lo), soci::into(n);
+  return n > 0;
+}
+
+// The leader rule for a draft: a leader may not place an initiative where
+// they would no longer reach it (another unit, not led by them).
+std::optional<Error> outside_leader_scope(soci::session& s, const Actor& who,
+                                          const InitiativeDraft& d) {
+  if (who.role != Role::leder || d.unit_id.empty() || d.leader_user_id == who.user_id)
+    return std::nullopt;
+  long long n = 0;
+  std::string u = who.user_id, o = who.org, unit = d.unit_id;
+  s << "SELECT COUNT(*) FROM user_units WHERE user_id = :u AND organisation_id = :o AND "
+       "unit_id = :n",
+      soci::use(u), soci::use(o), soci::use(unit), soci::into(n);
+  if (n > 0) return std::nullopt;
+  return Error::invalid("initiative.error.unit", "a leader may only choose one of their units");
+}
+
 Reach reach(soci::session& s, const Actor& who, const std::string& id) {
   std::string org;
   soci::indicator ind = soci::i_null;
   std::string i = id;
   s << "SELECT organisation_id FROM initiatives WHERE id = :i", soci::use(i), soci::into(org, ind);
   if (!s.got_data() || ind != soci::i_ok) return Reach::none;
-  if (org == who.org) return Reach::owner;
+  if (org == who.org) return within_leader_scope(s, who, id) ? Reach::owner : Reach::none;
   long long n = 0;
   std::string u = who.user_id;
   s << "SELECT COUNT(*) FROM initiative_collaborators WHERE initiative_id = :i AND user_id = :u",
       soci::use(i), soci::use(u), soci::into(n);
   return n > 0 ? Reach::collaborator : Reach::none;
+}
+
+void lock_initiative(soci::session& s, const std::string& id) {
+  std::string i = id;
+  s << "UPDATE initiatives SET version = version WHERE id = :i", soci::use(i);
+}
+
+std::optional<Error> invalid_date(const initiative::Date& d, std::string_view field) {
+  if (initiative::is_valid(d)) return std::nullopt;
+  return Error::invalid("initiative.error.date_invalid",
+                        std::string(field) + " is not a day in 1900..2199");
+}
+
+std::optional<Error> invalid_date(const std::optional<initiative::Date>& d,
+                                  std::string_view field) {
+  if (!d) return std::nullopt;
+  return invalid_date(*d, field);
 }
 
 void touch_initiative(soci::session& s, const std::string& id, const std::string& when) {
@@ -193,6 +245,8 @@ Result<CleanDraft> clean(const InitiativeDraft& d) {
   auto vision = clean_text(d.vision, "vision", "initiative.error.vision", 4000, false, true);
   if (!vision) return std::move(vision).error();
   c.vision = *vision;
+  if (auto e = detail::invalid_date(d.starts_on, "starts_on")) return *e;
+  if (auto e = detail::invalid_date(d.ends_on, "ends_on")) return *e;
   if (d.starts_on && d.ends_on && *d.ends_on < *d.starts_on)
     return Error::invalid("initiative.error.end_before_start", "ends_on before starts_on");
   std::set<int> goals;
@@ -243,8 +297,21 @@ Result<Initiative> InitiativeRepository::create(const Actor& who, const Initiati
   std::optional<Initiative> out;
   try {
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       refused = check_refs(s, who.org, draft);
+      if (!refused) refused = detail::outside_leader_scope(s, who, draft);
       if (refused) return;
+      if (!draft.request_id.empty()) {
+        long long n = 0;
+        std::string rq = draft.request_id, o = who.org;
+        s << "SELECT COUNT(*) FROM requests WHERE id = :r AND organisation_id = :o", soci::use(rq),
+            soci::use(o), soci::into(n);
+        if (n == 0) {
+          refused = Error::not_found("request.error.not_found",
+                                     "request_id is not a request of the organisation");
+          return;
+        }
+      }
       std::string o = who.org, t = c->title, st(initiative::slug(draft.status)), u = draft.unit_id,
                   f = draft.facilitator_user_id, l = draft.leader_user_id,
                   sd = date_text(draft.starts_on), ed = date_text(draft.ends_on), v = c->vision,
@@ -291,14 +358,21 @@ Result<std::vector<Initiative>> InitiativeRepository::list(const Actor& who) {
     std::vector<Initiative> out;
     db_.with_session([&](soci::session& s) {
       Row row;
-      std::string o = who.org, u = who.user_id;
+      const bool leader = who.role == Role::leder;  // the leader rule (detail::kLeaderScope)
+      std::string o = who.org, u = who.user_id, lu = who.user_id, lu2 = who.user_id, lo = who.org;
       soci::statement st(s);
       st.exchange(soci::use(o));
+      if (leader) {
+        st.exchange(soci::use(lu));
+        st.exchange(soci::use(lu2));
+        st.exchange(soci::use(lo));
+      }
       st.exchange(soci::use(u));
       row.bind(st);
       st.alloc();
-      st.prepare(std::string(kSelect) +
-                 "WHERE i.organisation_id = :o OR i.id IN (SELECT initiative_id FROM "
+      st.prepare(std::string(kSelect) + "WHERE (i.organisation_id = :o" +
+                 (leader ? std::string(" AND ") + detail::kLeaderScope : std::string()) +
+                 ") OR i.id IN (SELECT initiative_id FROM "
                  "initiative_collaborators WHERE user_id = :u) ORDER BY i.updated_at DESC, i.id");
       st.define_and_bind();
       st.execute();
@@ -324,12 +398,14 @@ Result<Initiative> InitiativeRepository::update(const Actor& who, const std::str
   std::optional<Initiative> out;
   try {
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       auto current = load(s, who, id);
       if (!current) {
         refused = missing();
         return;
       }
       refused = check_refs(s, current->organisation_id, draft);
+      if (!refused) refused = detail::outside_leader_scope(s, who, draft);
       if (refused) return;
       std::string i = id, t = c->title, st(initiative::slug(draft.status)), u = draft.unit_id,
                   f = draft.facilitator_user_id, l = draft.leader_user_id,
@@ -369,8 +445,13 @@ Status InitiativeRepository::remove(const Actor& who, const std::string& id) {
   try {
     bool done = false;
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       if (detail::reach(s, who, id) != Reach::owner) return;
-      std::string i = id;
+      std::string i = id, o = who.org;
+      // The request it came from no longer has an initiative to point at.
+      s << "UPDATE requests SET initiative_id = NULL WHERE initiative_id = :i AND "
+           "organisation_id = :o",
+          soci::use(i), soci::use(o);
       s << "DELETE FROM initiatives WHERE id = :i", soci::use(i);
       done = true;
     });
@@ -391,6 +472,7 @@ Result<Initiative> InitiativeRepository::set_complexity(
   std::optional<Initiative> out;
   try {
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       if (detail::reach(s, who, id) == Reach::none) {
         refused = missing();
         return;
@@ -426,6 +508,7 @@ Status InitiativeRepository::add_collaborator(const Actor& who, const std::strin
   std::optional<Error> refused;
   try {
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       if (detail::reach(s, who, id) != Reach::owner) {
         refused = missing();
         return;
@@ -467,6 +550,7 @@ Status InitiativeRepository::remove_collaborator(const Actor& who, const std::st
   try {
     long long gone = -1;
     db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, id);
       if (detail::reach(s, who, id) != Reach::owner) return;
       std::string i = id, u = user_id;
       soci::statement st = (s.prepare << "DELETE FROM initiative_collaborators WHERE "

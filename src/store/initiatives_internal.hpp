@@ -19,6 +19,20 @@ enum class Reach { none, owner, collaborator };
 // invited collaborator.
 Reach reach(soci::session& s, const Actor& who, const std::string& id);
 
+// The first statement of every writing transaction on an initiative or its
+// parts: a no-op UPDATE of the initiative's row. On SQLite a transaction that
+// reads first and writes later fails at once (SQLITE_BUSY, no busy wait) when
+// another writer committed in between, so concurrent edits would end as
+// "database unavailable" instead of one success and conflicts; taking the
+// write lock first makes them wait their turn. On PostgreSQL it locks the
+// row, so writers of one initiative queue. Harmless for an unknown id.
+void lock_initiative(soci::session& s, const std::string& id);
+
+// invalid_input "initiative.error.date_invalid" naming `field` when `d` is
+// not a real day in 1900..2199 (what initiative::parse_date accepts).
+std::optional<Error> invalid_date(const initiative::Date& d, std::string_view field);
+std::optional<Error> invalid_date(const std::optional<initiative::Date>& d, std::string_view field);
+
 // Sets the initiative's updated_at after a change to one of its parts (so the
 // overview's "last changed" is right). The version stays: a new goal does not
 // make someone's open edit of the title stale.

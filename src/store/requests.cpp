@@ -44,6 +44,7 @@ Result<Clean> clean(const RequestDraft& d) {
   auto b = clean_text(d.body, "body", "request.error.body", 10000, true, true);
   if (!b) return std::move(b).error();
   c.body = *b;
+  if (auto e = detail::invalid_date(d.received_on, "received_on")) return *e;
   std::vector<std::string> tags;
   for (const auto& raw : d.tags) {
     auto t = clean_text(raw, "tag", "request.error.tag", kMaxTagBytes, false, false);
@@ -137,6 +138,9 @@ Result<ChangeRequest> guarded_update(Database& db, const Actor& who, const std::
   std::optional<ChangeRequest> out;
   try {
     db.with_transaction([&](soci::session& s) {
+      // Write first: see detail::lock_initiative; the same holds for requests.
+      std::string i = id;
+      s << "UPDATE requests SET version = version WHERE id = :i", soci::use(i);
       if (!load(s, who, id)) {
         refused = request_missing();
         return;
@@ -264,10 +268,14 @@ Status RequestRepository::link_initiative(const Actor& who, const std::string& i
   try {
     long long n = 0;
     db_.with_transaction([&](soci::session& s) {
-      std::string i = id, o = who.org, in = initiative_id;
-      soci::statement st = (s.prepare << "UPDATE requests SET initiative_id = :n, version = "
-                                         "version + 1 WHERE id = :i AND organisation_id = :o",
-                            soci::use(in), soci::use(i), soci::use(o));
+      // Only an initiative of the same organisation: a request never points
+      // at another organisation's initiative.
+      std::string i = id, o = who.org, in = initiative_id, in2 = initiative_id, o2 = who.org;
+      soci::statement st =
+          (s.prepare << "UPDATE requests SET initiative_id = :n, version = version + 1 WHERE id "
+                        "= :i AND organisation_id = :o AND EXISTS (SELECT 1 FROM initiatives "
+                        "WHERE id = :n2 AND organisation_id = :o2)",
+           soci::use(in), soci::use(i), soci::use(o), soci::use(in2), soci::use(o2));
       st.execute(true);
       n = st.get_affected_rows();
     });
