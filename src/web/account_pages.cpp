@@ -7,6 +7,7 @@
 #include "store/secrets.hpp"
 #include "web/app.hpp"
 #include "web/auth.hpp"
+#include "web/forms.hpp"
 
 namespace samskap::web {
 
@@ -16,44 +17,12 @@ using store::TokenKind;
 
 constexpr auto kInvitationTtl = std::chrono::hours(24 * 7);
 
-// Collects field errors for a form: shown next to each field and in a summary.
-struct FormErrors {
-  Data by_field{Data::type::object};
-  Data list{Data::type::list};
-  bool any = false;
-
-  void add(const App& app, const Request& req, const std::string& field, std::string_view key) {
-    std::string message(app.renderer().text(req.lang, key));
-    if (by_field.get(field)) return;  // first error per field wins
-    by_field.set(field, message);
-    Data item{Data::type::object};
-    item.set("field", field);
-    item.set("message", message);
-    list.push_back(item);
-    any = true;
-  }
-  void into(Data& d) const {
-    d.set("errors", by_field);
-    d.set("error_list", list);
-    d.set("has_errors", any ? Data::type::bool_true : Data::type::bool_false);
-  }
-};
-
 std::string field(const Request& req, const std::string& name, std::size_t max = 1000) {
-  auto it = req.form.find(name);
-  if (it == req.form.end()) return {};
-  std::string v = it->second;
-  // Trim ASCII whitespace around free text; passwords are taken as typed by the callers.
-  auto b = v.find_first_not_of(" \t\r\n");
-  auto e = v.find_last_not_of(" \t\r\n");
-  v = b == std::string::npos ? std::string{} : v.substr(b, e - b + 1);
-  if (v.size() > max) v.resize(max);
-  return v;
+  return form_field(req, name, max);
 }
 
 std::string raw_field(const Request& req, const std::string& name) {
-  auto it = req.form.find(name);
-  return it == req.form.end() ? std::string{} : it->second;
+  return raw_form_field(req, name);
 }
 
 std::string iso(SystemTime t) {

@@ -5,6 +5,7 @@
 
 #include "web/account_pages.hpp"
 #include "web/auth.hpp"
+#include "web/initiative_pages.hpp"
 
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
@@ -213,6 +214,7 @@ std::vector<Route> App::routes() {
   add_knowledge_api_routes(routes, renderer_, content::KnowledgeBase::embedded());
   accounts_->add_routes(routes);
   add_mi_routes(*this, routes);
+  add_initiative_routes(*this, routes);
   return routes;
 }
 

@@ -113,6 +113,7 @@ std::string Renderer::page(std::string_view name, const Data& data, const PageCo
   layout.set("css_url", assets_.url("app.css"));
   layout.set("js_url", assets_.url("app.js"));
   layout.set("htmx_url", assets_.url("htmx.min.js"));
+  layout.set("chart_url", assets_.url("chart.umd.js"));
   // The language switch points at the same page in the other language.
   Data sw{Data::type::object};
   std::string path;
@@ -137,6 +138,10 @@ std::string Renderer::page(std::string_view name, const Data& data, const PageCo
   }
   std::vector<std::pair<const char*, const char*>> links = {
       {"/", "nav.home"}, {"/kunnskap", "nav.knowledge"}, {"/om", "nav.about"}};
+  if (pc.principal && allows(pc.principal->role, Permission::view_results)) {
+    links.push_back({"/initiativ", "nav.initiatives"});
+    links.push_back({"/henvendelser", "nav.requests"});
+  }
   if (pc.principal && allows(pc.principal->role, Permission::manage_initiatives))
     links.push_back({"/mi", "nav.mi"});
   if (pc.principal) links.push_back({"/meg", "nav.account"});
