@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 #include "store/repository_support.hpp"
 #include "store/secrets.hpp"
@@ -505,6 +506,77 @@ Status AccountRepository::anonymise(const std::string& org, const std::string& u
             {user_id, org});
     });
     if (!found) return user_not_found();
+    return ok_status();
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+}
+
+Result<std::vector<Unit>> AccountRepository::user_units(const std::string& org,
+                                                        const std::string& user_id) {
+  try {
+    std::vector<Unit> out;
+    bool found = false;
+    db_.with_session([&](soci::session& s) {
+      found = find_user(s, org, user_id).has_value();
+      if (!found) return;
+      Unit u;
+      std::string o = org, uid = user_id, o2 = org;
+      soci::statement st =
+          (s.prepare << "SELECT un.id, un.organisation_id, un.name FROM user_units uu JOIN units "
+                        "un ON un.id = uu.unit_id WHERE uu.organisation_id = :o AND uu.user_id "
+                        "= :u AND un.organisation_id = :o2 ORDER BY un.name_key, un.id",
+           soci::use(o), soci::use(uid), soci::use(o2), soci::into(u.id),
+           soci::into(u.organisation_id), soci::into(u.name));
+      st.execute();
+      while (st.fetch())
+        out.push_back(u);
+    });
+    if (!found) return user_not_found();
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+}
+
+Status AccountRepository::set_user_units(const std::string& org, const std::string& user_id,
+                                         const std::vector<std::string>& unit_ids) {
+  constexpr std::size_t kMaxUnits = 1000;
+  const Error unknown_unit = Error::invalid("account.error.unit_unknown", "not a unit of the org");
+  if (unit_ids.size() > kMaxUnits) return unknown_unit;
+  std::set<std::string> wanted(unit_ids.begin(), unit_ids.end());
+  try {
+    std::optional<Error> err;
+    db_.with_transaction([&](soci::session& s) {
+      auto row = find_user(s, org, user_id);
+      if (!row) {
+        err = user_not_found();
+        return;
+      }
+      if (row->status == "anonymised") {
+        err = user_anonymised();
+        return;
+      }
+      for (const auto& unit : wanted) {
+        long long n = 0;
+        std::string o = org, u = unit;
+        s << "SELECT COUNT(*) FROM units WHERE id = :u AND organisation_id = :o", soci::use(u),
+            soci::use(o), soci::into(n);
+        if (n == 0) {
+          err = unknown_unit;
+          return;
+        }
+      }
+      affected(s, "DELETE FROM user_units WHERE organisation_id = :o AND user_id = :u",
+               {org, user_id});
+      const std::string when = iso_utc(clock_.now());
+      for (const auto& unit : wanted)
+        affected(s,
+                 "INSERT INTO user_units (organisation_id, user_id, unit_id, created_at) "
+                 "VALUES (:o, :u, :n, :c)",
+                 {org, user_id, unit, when});
+    });
+    if (err) return *err;
     return ok_status();
   } catch (const std::exception& e) {
     return db_error(e);

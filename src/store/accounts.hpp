@@ -100,6 +100,17 @@ class AccountRepository {
   // sessions and API tokens; the user's id stays so aggregates remain.
   Status anonymise(const std::string& org, const std::string& user_id);
 
+  // The units `user_id` belongs to, by name (a leader's reach depends on
+  // them: docs/permissions.md). not_found when the user is not of `org`.
+  Result<std::vector<Unit>> user_units(const std::string& org, const std::string& user_id);
+  // Replaces the units `user_id` belongs to with `unit_ids` (order and
+  // repeats do not matter; empty: none), all or nothing. Errors: not_found
+  // when the user is not of `org`; invalid_input "account.error.unit_unknown"
+  // when an id is not a unit of `org` or there are more than 1000 ids;
+  // invalid_input "account.error.user_anonymised" for an anonymised user.
+  Status set_user_units(const std::string& org, const std::string& user_id,
+                        const std::vector<std::string>& unit_ids);
+
  private:
   Database& db_;
   const Clock& clock_;
