@@ -10,6 +10,7 @@
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
+#include "web/request_pages.hpp"
 
 namespace samskap::web {
 
@@ -215,6 +216,7 @@ std::vector<Route> App::routes() {
   accounts_->add_routes(routes);
   add_mi_routes(*this, routes);
   add_initiative_routes(*this, routes);
+  add_request_routes(*this, routes);
   return routes;
 }
 
