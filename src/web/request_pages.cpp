@@ -325,7 +325,6 @@ Data levels_data(const App& app, const Request& req, const store::ChangeRequest&
     Data d{Data::type::object};
     d.set("value", std::string(initiative::slug(a)));
     d.set("id", id);
-    d.set("number", std::string(initiative::slug(a)));
     d.set("label", text(app, req, initiative::name_key(a)));
     d.set("for_this", fill(text(app, req, "request.triage.for." + id),
                            {{"requester", r.requester_org}, {"topic", topic}}));
@@ -625,7 +624,7 @@ Response RequestPages::list(const Request& req) const {
     ChartSpec share;
     share.id = "chart-request-share";
     share.label = text(app_, req, "request.share.chart_percent");
-    share.type = "line";
+    share.type = "bar";  // reads better than a line while there are few months
     share.percent = true;
     share.y_min = 0;
     share.y_max = 100;
