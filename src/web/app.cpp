@@ -5,6 +5,7 @@
 
 #include "web/account_pages.hpp"
 #include "web/auth.hpp"
+#include "web/initiative_api.hpp"
 #include "web/initiative_pages.hpp"
 
 #include "web/knowledge_api.hpp"
@@ -216,6 +217,7 @@ std::vector<Route> App::routes() {
   accounts_->add_routes(routes);
   add_mi_routes(*this, routes);
   add_initiative_routes(*this, routes);
+  add_initiative_api_routes(*this, routes);
   add_request_routes(*this, routes);
   return routes;
 }
