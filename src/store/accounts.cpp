@@ -404,6 +404,27 @@ Result<LoginRecord> AccountRepository::find_for_login(const std::string& normali
   }
 }
 
+Result<DirectoryEntry> AccountRepository::find_by_email(const std::string& normalised_email) {
+  try {
+    std::optional<DirectoryEntry> out;
+    db_.with_session([&](soci::session& s) {
+      DirectoryEntry d;
+      std::string e = normalised_email, kind;
+      s << "SELECT u.id, u.display_name, o.name, o.kind FROM users u JOIN organisations o ON "
+           "o.id = u.organisation_id WHERE u.email = :e AND u.status = 'active'",
+          soci::use(e), soci::into(d.user_id), soci::into(d.display_name),
+          soci::into(d.organisation_name), soci::into(kind);
+      if (!s.got_data()) return;
+      d.organisation_kind = parse_organisation_kind(kind).value_or(OrganisationKind::kommune);
+      out = std::move(d);
+    });
+    if (!out) return user_not_found();
+    return *out;
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+}
+
 Status AccountRepository::set_password_hash(const std::string& org, const std::string& user_id,
                                             const std::string& hash) {
   if (hash.empty()) return Error::invalid("account.error.password_invalid", "empty hash");

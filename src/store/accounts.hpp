@@ -54,6 +54,15 @@ struct User {
   SystemTime created_at;
 };
 
+// A user as another organisation may see them when inviting them
+// (AccountRepository::find_by_email).
+struct DirectoryEntry {
+  std::string user_id;
+  std::string display_name;
+  std::string organisation_name;
+  OrganisationKind organisation_kind = OrganisationKind::kommune;
+};
+
 // What login needs: the user and their password hash (empty when none set).
 struct LoginRecord {
   User user;
@@ -90,6 +99,16 @@ class AccountRepository {
 
   // Not scoped (login happens before the organisation is known).
   Result<LoginRecord> find_for_login(const std::string& normalised_email);
+
+  // Not scoped, on purpose: inviting a facilitator of a USHT into one
+  // initiative (issue 4) starts from an e-mail address in another
+  // organisation, which no organisation-scoped query can reach. To keep what
+  // crosses the boundary small it returns only an *active* user's id, name
+  // and organisation (name and kind) — no e-mail, role or status — and
+  // not_found for anything else. Callers must not show the result before
+  // their own rule has accepted the user (see initiative_work_pages.cpp),
+  // so the answer does not tell whether an address exists elsewhere.
+  Result<DirectoryEntry> find_by_email(const std::string& normalised_email);
 
   // Sets the hash and makes an invited user active.
   Status set_password_hash(const std::string& org, const std::string& user_id,

@@ -7,6 +7,7 @@
 #include "web/auth.hpp"
 #include "web/initiative_api.hpp"
 #include "web/initiative_pages.hpp"
+#include "web/initiative_work_pages.hpp"
 
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
@@ -218,6 +219,7 @@ std::vector<Route> App::routes() {
   add_mi_routes(*this, routes);
   add_initiative_routes(*this, routes);
   add_initiative_api_routes(*this, routes);
+  add_initiative_work_routes(*this, routes);
   add_request_routes(*this, routes);
   return routes;
 }
