@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "content/common_passwords.hpp"
 #include "store/accounts.hpp"
 #include "store/secrets.hpp"
@@ -58,6 +60,73 @@ int link_error_status(const Error& e) {
 }  // namespace
 
 void AccountPages::add_routes(std::vector<Route>& routes) {
+// ---- a user's units (the leader rule: docs/permissions.md) -----------------
+
+namespace {
+
+// GET /admin/brukere/:id/enheter: a checkbox per unit of the organisation.
+Response user_units_page(App& app, const Request& req) {
+  const auto& p = *req.principal;
+  const std::string& id = req.route.at("id");
+  store::AccountRepository accounts(app.db(), app.clock());
+  auto user = accounts.user(p.organisation_id, id);
+  if (!user) return app.error_page(req, status_for(user.error().code));
+  auto all = accounts.units(p.organisation_id);
+  if (!all) return app.error_page(req, status_for(all.error().code));
+  auto mine = accounts.user_units(p.organisation_id, id);
+  if (!mine) return app.error_page(req, status_for(mine.error().code));
+  std::set<std::string> chosen;
+  for (const auto& u : *mine)
+    chosen.insert(u.id);
+  Data rows{Data::type::list};
+  for (const auto& u : *all) {
+    Data row{Data::type::object};
+    row.set("id", u.id);
+    row.set("name", u.name);
+    row.set("checked", bool_data(chosen.count(u.id) > 0));
+    rows.push_back(row);
+  }
+  Data d{Data::type::object};
+  d.set("csrf", p.csrf_token);
+  d.set("id", user->id);
+  d.set("name", user->display_name);
+  d.set("role",
+        std::string(app.renderer().text(req.lang, "role." + std::string(to_string(user->role)))));
+  d.set("is_leader", bool_data(user->role == Role::leder));
+  d.set("units", rows);
+  d.set("empty", bool_data(all->empty()));
+  d.set("saved", bool_data(req.query_param("lagret") == "1"));
+  return app.page(req, "admin_user_units", "account.user_units.title", d);
+}
+
+// POST /admin/brukere/:id/enheter: the checked units ("unit-<id>") replace the user's.
+Response save_user_units(App& app, const Request& req) {
+  const auto& p = *req.principal;
+  const std::string& id = req.route.at("id");
+  store::AccountRepository accounts(app.db(), app.clock());
+  auto user = accounts.user(p.organisation_id, id);
+  if (!user) return app.error_page(req, status_for(user.error().code));
+  auto all = accounts.units(p.organisation_id);
+  if (!all) return app.error_page(req, status_for(all.error().code));
+  std::vector<std::string> wanted;
+  std::string names;
+  for (const auto& u : *all)
+    if (req.form.count("unit-" + u.id)) {
+      wanted.push_back(u.id);
+      names += (names.empty() ? "" : ", ") + u.name;
+    }
+  auto st = accounts.set_user_units(p.organisation_id, id, wanted);
+  if (!st && st.error().code == ErrorCode::invalid_input)
+    return app.message_page(req, 409, "account.user_units.title", st.error().message_key);
+  if (!st) return app.error_page(req, status_for(st.error().code));
+  if (names.size() > 1500) names = std::to_string(wanted.size());
+  (void)store::AuditLog(app.db(), app.clock())
+      .record(p.organisation_id, p.user_id, "user_units_changed", "user", id, names);
+  return App::redirect("/admin/brukere/" + id + "/enheter?lagret=1");
+}
+
+}  // namespace
+
   auto bind = [this](Response (AccountPages::*fn)(const Request&)) {
     return [this, fn](const Request& r) { return (this->*fn)(r); };
   };
@@ -93,6 +162,10 @@ void AccountPages::add_routes(std::vector<Route>& routes) {
   routes.push_back(
       {Method::get, "/admin/revisjon", Exec::worker, bind(&AccountPages::audit), auditor});
   Guard unit_admin{true, Permission::manage_units, false};
+  routes.push_back({Method::get, "/admin/brukere/:id/enheter", Exec::worker,
+                    [this](const Request& r) { return user_units_page(app_, r); }, admin});
+  routes.push_back({Method::post, "/admin/brukere/:id/enheter", Exec::worker,
+                    [this](const Request& r) { return save_user_units(app_, r); }, admin});
   routes.push_back(
       {Method::get, "/admin/enheter", Exec::worker, bind(&AccountPages::units), unit_admin});
   routes.push_back(

@@ -15,6 +15,7 @@
 #include "web/request_pages.hpp"
 
 namespace samskap::web {
+#include "web/token_pages.hpp"
 
 std::string human_size(std::size_t bytes, Language lang) {
   auto fmt1 = [&](double v, const char* unit) {
@@ -224,4 +225,5 @@ std::vector<Route> App::routes() {
   return routes;
 }
 
+  add_token_routes(*this, routes);
 }  // namespace samskap::web

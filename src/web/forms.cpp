@@ -94,4 +94,11 @@ std::optional<int> parse_int(std::string_view text) {
   return v;
 }
 
+void set_text(Data& d, const std::string& key, std::string value) {
+  if (value.empty())
+    d.set(key, Data::type::bool_false);
+  else
+    d.set(key, std::move(value));
+}
+
 }  // namespace samskap::web

@@ -53,4 +53,10 @@ std::string format_decimal(double v, Language lang);
 // for anything else, including overflow.
 std::optional<int> parse_int(std::string_view text);
 
+// Sets `key` to `value`, or to false when `value` is empty. Mustache sections
+// treat an empty string as true, and a missing key is looked up in the
+// enclosing data (a list item without "note" would show its parent's note):
+// false renders as nothing and makes {{#key}}…{{/key}} skip.
+void set_text(Data& d, const std::string& key, std::string value);
+
 }  // namespace samskap::web

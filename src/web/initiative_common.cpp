@@ -50,7 +50,7 @@ Data initiative_page_data(App& app, const Request& req, const store::Initiative&
   in.set("status", std::string(initiative::slug(i.status)));
   in.set("status_label", std::string(r.text(req.lang, initiative::name_key(i.status))));
   in.set("organisation", i.organisation_name);
-  in.set("unit", i.unit_name);
+  set_text(in, "unit", i.unit_name);
   in.set("collaborating", i.collaborating ? Data::type::bool_true : Data::type::bool_false);
   in.set("version", std::to_string(i.version));
   in.set("href", initiative_path(i.id));

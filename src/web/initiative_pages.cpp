@@ -136,9 +136,9 @@ Data person_options(const std::vector<store::User>& users, const std::string& se
 Data form_data(App& app, const Request& req, const FormState& f) {
   Data d{Data::type::object};
   d.set("title", f.draft.title);
-  d.set("vision", f.draft.vision);
-  d.set("starts_on", f.starts_text);
-  d.set("ends_on", f.ends_text);
+  set_text(d, "vision", f.draft.vision);
+  set_text(d, "starts_on", f.starts_text);
+  set_text(d, "ends_on", f.ends_text);
   d.set("version", std::to_string(f.version));
   d.set("statuses", enum_options(app, req, ini::kStatuses, std::optional(f.draft.status)));
   d.set("show_people", truth(!f.collaborating));
@@ -218,13 +218,13 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
   const auto lang = req.lang;
   const ini::Date now = today(app);
 
-  d.set("vision", i.vision);
+  set_text(d, "vision", i.vision);
   d.set("has_vision", truth(!i.vision.empty()));
-  d.set("unit", i.unit_name);
-  d.set("facilitator", i.facilitator_name);
-  d.set("leader", i.leader_name);
-  d.set("starts_on", optional_date(i.starts_on, lang));
-  d.set("ends_on", optional_date(i.ends_on, lang));
+  set_text(d, "unit", i.unit_name);
+  set_text(d, "facilitator", i.facilitator_name);
+  set_text(d, "leader", i.leader_name);
+  set_text(d, "starts_on", optional_date(i.starts_on, lang));
+  set_text(d, "ends_on", optional_date(i.ends_on, lang));
   d.set("updated", when_text(i.updated_at));
   d.set("sdgs", sdg_list(req, i.sdgs));
   d.set("has_sdgs", truth(!i.sdgs.empty()));
@@ -240,15 +240,15 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
   for (const auto& g : *goals) {
     Data o{Data::type::object};
     o.set("statement", g.statement);
-    o.set("indicator", g.indicator);
-    o.set("target", g.target ? format_decimal(*g.target, lang) : std::string());
-    o.set("baseline", g.baseline ? format_decimal(*g.baseline, lang) : std::string());
-    o.set("due", optional_date(g.due, lang));
-    o.set("owner", g.owner);
+    set_text(o, "indicator", g.indicator);
+    set_text(o, "target", g.target ? format_decimal(*g.target, lang) : std::string());
+    set_text(o, "baseline", g.baseline ? format_decimal(*g.baseline, lang) : std::string());
+    set_text(o, "due", optional_date(g.due, lang));
+    set_text(o, "owner", g.owner);
     if (!g.progress.empty()) {
       const auto& last = g.progress.back();
-      o.set("latest", format_decimal(last.value, lang));
-      o.set("latest_date", ini::format_date(last.measured_on, lang));
+      set_text(o, "latest", format_decimal(last.value, lang));
+      set_text(o, "latest_date", ini::format_date(last.measured_on, lang));
     }
     Data gaps{Data::type::list};
     for (auto gap : ini::smart_gaps(g.draft(), now)) {
@@ -291,7 +291,7 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
       Data o{Data::type::object};
       o.set("name", text(app, req, ini::name_key(sc.item)));
       o.set("score", std::to_string(sc.score));
-      o.set("note", sc.note);
+      set_text(o, "note", sc.note);
       items.push_back(o);
     }
     d.set("latest_scores", items);
@@ -307,8 +307,8 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
     Data o{Data::type::object};
     o.set("name", p.name);
     o.set("type", text(app, req, ini::name_key(p.type)));
-    o.set("role", p.role);
-    o.set("contact", p.contact);
+    set_text(o, "role", p.role);
+    set_text(o, "contact", p.contact);
     pl.push_back(o);
   }
   Data missing{Data::type::list};
@@ -338,9 +338,9 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
     o.set("title", a.title);
     o.set("type", text(app, req, ini::name_key(a.type)));
     o.set("status", text(app, req, ini::name_key(a.status)));
-    o.set("starts_on", ini::format_date(a.starts_on, lang));
-    o.set("ends_on", optional_date(a.ends_on, lang));
-    o.set("responsible", a.responsible);
+    set_text(o, "starts_on", ini::format_date(a.starts_on, lang));
+    set_text(o, "ends_on", optional_date(a.ends_on, lang));
+    set_text(o, "responsible", a.responsible);
     o.set("milestone", truth(a.milestone));
     upcoming.push_back(o);
   }
@@ -356,7 +356,7 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
       o.set("approach", c->approach.in(lang));
       o.set("practice", c->practice.in(lang));
       o.set("overridden", truth(i.cynefin_chosen.has_value()));
-      o.set("note", i.cynefin_note);
+      set_text(o, "note", i.cynefin_note);
       d.set("complexity", o);
     }
   }
@@ -380,7 +380,7 @@ std::optional<Error> overview_data(App& app, const Request& req, const store::In
       Data o{Data::type::object};
       o.set("kind", text(app, req, ini::name_key(e.kind)));
       o.set("source", e.source);
-      o.set("note", e.note);
+      set_text(o, "note", e.note);
       entries.push_back(o);
     }
     d.set("evidence", entries);
@@ -420,7 +420,7 @@ void add_initiative_routes(App& app, std::vector<Route>& routes) {
                         o.set("title", i.title);
                         o.set("status", std::string(ini::slug(i.status)));
                         o.set("status_label", text(app, req, ini::name_key(i.status)));
-                        o.set("unit", i.unit_name);
+                        set_text(o, "unit", i.unit_name);
                         o.set("organisation", i.organisation_name);
                         o.set("collaborating", truth(i.collaborating));
                         o.set("updated", when_text(i.updated_at));

@@ -266,6 +266,10 @@ TEST_F(InitiativePagesTest, OverviewAndReportShowEveryPart) {
       << "politicians are missing against 3.0";
   EXPECT_TRUE(has(overview.body, "Oppstartsverksted"));
   EXPECT_FALSE(has(overview.body, "Gammelt møte")) << "past activities are not upcoming";
+  EXPECT_TRUE(has(overview.body, text(Language::nb, "initiative.field.person_none")))
+      << "an empty field says so instead of showing nothing";
+  EXPECT_TRUE(has(overview.body, text(Language::nb, "initiative.field.unit_none")));
+  EXPECT_FALSE(has(overview.body, "10.01.2099–")) << "no dash for an activity without an end";
 
   auto report = b.get("/initiativ/" + id + "/rapport");
   ASSERT_EQ(report.status, 200);
