@@ -804,5 +804,60 @@ TEST_F(InitiativeWorkTest, FindByEmailAnswersOnlyForActiveUsers) {
       << "a disabled user is not found";
 }
 
+// The lookup and the invitation on both engines: the same answers from
+// SQLite and PostgreSQL, and an unknown address refused like a leader.
+class InitiativeWorkEngineTest : public ::testing::TestWithParam<store::Engine> {};
+
+TEST_P(InitiativeWorkEngineTest, LookupAndInvitationBehaveTheSame) {
+  std::string why;
+  auto s = AppServer::start(GetParam(), why);
+  SAMSKAP_REQUIRE_DB(s, why);
+  store::AccountRepository accounts(*s->db, s->clock);
+  auto kommune = accounts.create_organisation("Kommune E", store::OrganisationKind::kommune);
+  auto usht = accounts.create_organisation("USHT E", store::OrganisationKind::usht);
+  ASSERT_TRUE(kommune.ok() && usht.ok());
+  auto owner = accounts.create_user(kommune->id, "eier@e.no", "Eier", Role::prosessveileder,
+                                    test_password_hash());
+  auto facilitator = accounts.create_user(usht->id, "pv@usht-e.no", "Per Veileder",
+                                          Role::prosessveileder, test_password_hash());
+  auto leader = accounts.create_user(usht->id, "leder@usht-e.no", "Lea Leder", Role::leder,
+                                     test_password_hash());
+  ASSERT_TRUE(owner.ok() && facilitator.ok() && leader.ok());
+  auto found = accounts.find_by_email("pv@usht-e.no");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->user_id, facilitator->id);
+  EXPECT_EQ(found->organisation_name, "USHT E");
+  EXPECT_EQ(found->organisation_kind, store::OrganisationKind::usht);
+  EXPECT_EQ(accounts.find_by_email("PV@usht-e.no").error().code, ErrorCode::not_found)
+      << "the caller normalises";
+
+  store::Actor actor{kommune->id, owner->id, Role::prosessveileder};
+  store::InitiativeRepository repo(*s->db, s->clock);
+  store::InitiativeDraft draft;
+  draft.title = "Motor";
+  auto i = repo.create(actor, draft);
+  ASSERT_TRUE(i.ok());
+  Browser b = logged_in_browser(s.get(), "eier@e.no");
+  const std::string tab = "/initiativ/" + i->id + "/samarbeid";
+  auto unknown = b.post(tab, {{"email", "ukjent@usht-e.no"}});
+  auto refused = b.post(tab, {{"email", "leder@usht-e.no"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(text_of_class(unknown.body, "field-error"), text_of_class(refused.body, "field-error"));
+  ASSERT_EQ(b.post(tab, {{"email", "Pv@Usht-E.no"}}).status, 303);
+  auto list = repo.collaborators(actor, i->id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->at(0).user_id, facilitator->id);
+  Browser f = logged_in_browser(s.get(), "pv@usht-e.no");
+  EXPECT_EQ(f.get(tab).status, 200);
+  EXPECT_EQ(b.post(tab + "/" + facilitator->id + "/fjern", {}).status, 303);
+  EXPECT_EQ(f.get(tab).status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, InitiativeWorkEngineTest,
+                         ::testing::Values(store::Engine::sqlite, store::Engine::postgresql),
+                         EngineName());
+
 }  // namespace
 }  // namespace samskap::testing
