@@ -9,6 +9,7 @@
 
 #include "server_fixture.hpp"
 #include "store/accounts.hpp"
+#include "store/initiatives.hpp"
 #include "store/secrets.hpp"
 #include "support/browser.hpp"
 #include "support/http_client.hpp"
@@ -241,6 +242,75 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
                     .issue(store::TokenKind::invitation, admin_a.organisation_id, victim->id,
                            std::chrono::hours(1));
   ASSERT_TRUE(invite.ok());
+  // A's change work: a request and an initiative with one of every part,
+  // an invited USHT collaborator and an API token.
+  const store::Actor actor_a{admin_a.organisation_id, admin_a.id, Role::administrator};
+  store::InitiativeRepository initiatives(*s_->db, s_->clock);
+  store::RequestRepository requests(*s_->db, s_->clock);
+  auto request = requests.create(
+      actor_a,
+      {"Hemmelig bydel", "Kontakt Hemmelig", "Hemmelig henvendelse om ALS", {2027, 1, 5}, {"als"}});
+  ASSERT_TRUE(request.ok());
+  store::InitiativeDraft draft;
+  draft.title = "Hemmelig initiativ";
+  draft.vision = "Hemmelig visjon";
+  auto ini = initiatives.create(actor_a, draft);
+  ASSERT_TRUE(ini.ok());
+  initiative::GoalDraft goal_draft;
+  goal_draft.statement = "Hemmelig mål";
+  auto goal = initiatives.add_goal(actor_a, ini->id, goal_draft);
+  ASSERT_TRUE(goal.ok());
+  auto progress = initiatives.add_progress(actor_a, ini->id, goal->id, 3, {2027, 2, 1}, "");
+  ASSERT_TRUE(progress.ok());
+  store::Partner partner;
+  partner.name = "Hemmelig partner";
+  auto partner_row = initiatives.add_partner(actor_a, ini->id, partner);
+  ASSERT_TRUE(partner_row.ok());
+  store::Evidence evidence;
+  evidence.source = "Hemmelig kilde";
+  auto evidence_row = initiatives.add_evidence(actor_a, ini->id, evidence);
+  ASSERT_TRUE(evidence_row.ok());
+  store::Activity activity;
+  activity.title = "Hemmelig møte";
+  activity.starts_on = {2027, 3, 1};
+  auto activity_row = initiatives.add_activity(actor_a, ini->id, activity);
+  ASSERT_TRUE(activity_row.ok());
+  auto usht = accounts.create_organisation("USHT Hemmelig", store::OrganisationKind::usht);
+  ASSERT_TRUE(usht.ok());
+  auto guest =
+      accounts.create_user(usht->id, "gjest@usht.no", "Gjest", Role::prosessveileder, hash());
+  ASSERT_TRUE(guest.ok());
+  ASSERT_TRUE(initiatives.add_collaborator(actor_a, ini->id, guest->id).ok());
+  auto token = store::ApiTokenRepository(*s_->db, s_->clock)
+                   .create(admin_a.organisation_id, admin_a.id, "hemmelig");
+  ASSERT_TRUE(token.ok());
+  auto change_work = [&] {
+    std::string s;
+    auto i = initiatives.get(actor_a, ini->id);
+    if (!i) return std::string("initiative gone");
+    s += i->title + i->vision + std::string(initiative::slug(i->status)) +
+         std::to_string(i->version) + "\n";
+    const auto goals_list = initiatives.goals(actor_a, ini->id).value();
+    for (const auto& g : goals_list)
+      s += g.id + g.statement + std::to_string(g.version) + std::to_string(g.progress.size());
+    const auto partners_list = initiatives.partners(actor_a, ini->id).value();
+    for (const auto& p : partners_list)
+      s += p.id + p.name + std::to_string(p.version);
+    const auto evidence_list = initiatives.evidence(actor_a, ini->id).value();
+    for (const auto& e : evidence_list)
+      s += e.id + e.source + std::to_string(e.version);
+    const auto activities_list = initiatives.activities(actor_a, ini->id).value();
+    for (const auto& a : activities_list)
+      s += a.id + a.title + std::to_string(a.version);
+    s += std::to_string(initiatives.assessments(actor_a, ini->id)->size());
+    s += std::to_string(initiatives.collaborators(actor_a, ini->id)->size());
+    auto r = requests.get(actor_a, request->id);
+    s += r ? r->body + std::string(initiative::slug(r->status)) + std::to_string(r->version)
+           : std::string("request gone");
+    return s;
+  };
+  const std::string change_work_before = change_work();
+
   make_org("Organisasjon B", "admin@b.no");
   Browser a = logged_in("admin@a.no");
   Browser b = logged_in("admin@b.no");
@@ -253,15 +323,45 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
     return s;
   };
   const std::string before = snapshot();
-  const std::set<std::string> secrets = {"ansatt@a.no", "Ansatt Hemmelig", "admin@a.no",
-                                         "Organisasjon A"};
+  const std::set<std::string> secrets = {
+      "ansatt@a.no",    "Ansatt Hemmelig",      "admin@a.no",         "Organisasjon A",
+      "Hemmelig bydel", "Hemmelig henvendelse", "Hemmelig initiativ", "Hemmelig visjon",
+      "Hemmelig mål",   "Hemmelig partner",     "Hemmelig kilde",     "Hemmelig møte",
+      "USHT Hemmelig",  "gjest@usht.no"};
+  // The object of A that a route's placeholders stand for.
+  auto id_for = [&](const std::string& pattern) -> std::string {
+    if (pattern.starts_with("/initiativ/") || pattern.starts_with("/api/v1/initiatives/"))
+      return ini->id;
+    if (pattern.starts_with("/henvendelser/") || pattern.starts_with("/api/v1/requests/"))
+      return request->id;
+    if (pattern.starts_with("/meg/api-nokler/")) return token->first.id;
+    return victim->id;
+  };
+  auto part_for = [&](const std::string& pattern) -> std::string {
+    if (pattern.find("/partnere/") != std::string::npos) return partner_row->id;
+    if (pattern.find("/kunnskapsgrunnlag/") != std::string::npos) return evidence_row->id;
+    if (pattern.find("/plan/") != std::string::npos) return activity_row->id;
+    return victim->id;
+  };
+  // Routes whose objects are A's change work: another organisation must get 404.
+  auto change_work_route = [](const std::string& p) {
+    return p.starts_with("/initiativ/:") || p.starts_with("/henvendelser/:") ||
+           p.starts_with("/api/v1/initiatives/:") || p.starts_with("/api/v1/requests/:") ||
+           p.starts_with("/meg/api-nokler/:");
+  };
 
   int walked = 0;
+  int change_work_walked = 0;
   for (const auto& route : s_->server->routes()) {
     if (route.pattern.starts_with("/test/")) continue;
     // Every placeholder gets an id of A's: the user, or for links the invitation token of A's user.
-    std::string path = std::regex_replace(route.pattern, std::regex(":id\\b"), victim->id);
+    std::string path =
+        std::regex_replace(route.pattern, std::regex(":id\\b"), id_for(route.pattern));
     path = std::regex_replace(path, std::regex(":token\\b"), "x" + victim->id);
+    path = std::regex_replace(path, std::regex(":goal\\b"), goal->id);
+    path = std::regex_replace(path, std::regex(":entry\\b"), progress->id);
+    path = std::regex_replace(path, std::regex(":part\\b"), part_for(route.pattern));
+    path = std::regex_replace(path, std::regex(":user\\b"), guest->id);
     path = std::regex_replace(path, std::regex(":[A-Za-z_]+"), victim->id);
     HttpResult r;
     if (route.method == web::Method::get) {
@@ -288,10 +388,23 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
         route.pattern.starts_with("/admin")) {
       EXPECT_EQ(r.status, 404) << route.pattern << ": another organisation's object is 'not found'";
     }
+    if (change_work_route(route.pattern)) {
+      ++change_work_walked;
+      // A JSON endpoint may refuse B's form-encoded body before looking the object up.
+      const bool json_post = route.pattern.starts_with("/api/") && route.method != web::Method::get;
+      if (json_post)
+        EXPECT_TRUE(r.status == 404 || r.status == 400 || r.status == 415)
+            << route.pattern << " answered " << r.status;
+      else
+        EXPECT_EQ(r.status, 404) << route.pattern
+                                 << ": another organisation's object is 'not found'";
+    }
     ++walked;
   }
   EXPECT_GE(walked, 20);
+  EXPECT_GE(change_work_walked, 30) << "the walk reaches the request and initiative routes";
   EXPECT_EQ(snapshot(), before) << "nothing of organisation A changed";
+  EXPECT_EQ(change_work(), change_work_before) << "nothing of A's requests and initiatives changed";
   EXPECT_EQ(a.get("/meg").status, 200) << "A's administrator is still signed in";
   auto link =
       store::OneTimeTokenRepository(*s_->db, s_->clock).peek(store::TokenKind::invitation, *invite);
