@@ -469,6 +469,22 @@ TEST_F(RequestPagesTest, CloseAndReopen) {
   EXPECT_EQ(request(a_, id).status, initiative::RequestStatus::open);
   EXPECT_TRUE(
       has(b.get("/henvendelser/" + id + "?lagret=gjenapnet").body, "Henvendelsen er åpnet igjen."));
+
+  // A triaged request that is closed and reopened is triaged again, answer kept.
+  ASSERT_EQ(b.post("/henvendelser/" + id + "/vurdering",
+                   {{"version", "3"}, {"level", "2.0"}, {"reason", "Kurs."}})
+                .status,
+            303);
+  ASSERT_EQ(
+      b.post("/henvendelser/" + id + "/status", {{"version", "4"}, {"action", "close"}}).status,
+      303);
+  ASSERT_EQ(
+      b.post("/henvendelser/" + id + "/status", {{"version", "5"}, {"action", "reopen"}}).status,
+      303);
+  auto again = request(a_, id);
+  EXPECT_EQ(again.status, initiative::RequestStatus::triaged);
+  ASSERT_TRUE(again.answer_level.has_value());
+  EXPECT_EQ(*again.answer_level, initiative::AnswerLevel::course);
 }
 
 TEST_F(RequestPagesTest, PagesRenderInEnglish) {
