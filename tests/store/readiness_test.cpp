@@ -13,10 +13,12 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <map>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "store/accounts.hpp"
 #include "store/initiatives.hpp"
@@ -482,6 +484,31 @@ TEST_P(ReadinessStoreTest, ASecondAnswerFromOnePhoneOrCodeReplacesTheFirst) {
   EXPECT_FALSE(repo().submit(r.join_code, answer())->replaced);
   EXPECT_FALSE(repo().submit(r.join_code, answer())->replaced);
   EXPECT_EQ(repo().answers(a_, initiative_, r.id)->size(), 5u);
+}
+
+// Submissions at the same moment: one phone pressing "send" repeatedly ends
+// as one answer; different phones all count. None fails.
+TEST_P(ReadinessStoreTest, ConcurrentSubmissions) {
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  auto r = new_round();
+  auto run = [&](auto token_of) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failed{0};
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&, t] {
+        Submission s = answer();
+        s.device_token = token_of(t);
+        auto res = repo().submit(r.join_code, s);
+        if (!res.ok()) ++failed;
+      });
+    for (auto& th : threads)
+      th.join();
+    return failed.load();
+  };
+  EXPECT_EQ(run([](int) { return std::string("same-phone"); }), 0);
+  EXPECT_EQ(answer_rows(), 1);
+  EXPECT_EQ(run([](int t) { return "phone-" + std::to_string(t); }), 0);
+  EXPECT_EQ(answer_rows(), 9);
 }
 
 TEST_P(ReadinessStoreTest, PrivateCodesLinkRoundsOfOneInitiativeOnly) {
