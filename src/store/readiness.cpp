@@ -503,11 +503,15 @@ Result<std::vector<std::string>> ReadinessRepository::reflections(const Actor& w
       if (detail::reach(s, who, initiative_id) == Reach::none) return;
       out.emplace();
       std::string i = initiative_id;
-      long long n = 0;
-      s << "SELECT COUNT(*) FROM readiness_answers a JOIN readiness_rounds r ON r.id = "
-           "a.round_id WHERE r.initiative_id = :i",
-          soci::use(i), soci::into(n);
-      if (n < readiness::effective_min_group(min_group)) return;
+      long long n = 0, largest = 0;
+      soci::statement cs =
+          (s.prepare << "SELECT COUNT(*) FROM readiness_answers a JOIN readiness_rounds r ON r.id "
+                        "= a.round_id WHERE r.initiative_id = :i GROUP BY a.round_id",
+           soci::use(i), soci::into(n));
+      cs.execute();
+      while (cs.fetch())
+        largest = std::max(largest, n);
+      if (largest < readiness::effective_min_group(min_group)) return;
       std::string text;
       soci::statement st =
           (s.prepare << "SELECT a.reflection FROM readiness_answers a JOIN readiness_rounds r ON "

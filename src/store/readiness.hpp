@@ -166,8 +166,10 @@ class ReadinessRepository {
                                                   const std::string& initiative_id,
                                                   const std::string& round_id = {});
   // The free-text reflections of every round of the initiative, sorted by
-  // text (so their order links them to nothing), and only when the
-  // initiative has at least effective_min_group(min_group) answers; else empty.
+  // text (so their order links them to nothing), and only when the group
+  // is at least effective_min_group(min_group); else empty. The group is
+  // the answer count of the initiative's largest round, not the sum over
+  // rounds: one person answers in every round, and must not count as many.
   Result<std::vector<std::string>> reflections(const Actor& who, const std::string& initiative_id,
                                                int min_group);
 

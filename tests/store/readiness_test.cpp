@@ -572,12 +572,18 @@ TEST_P(ReadinessStoreTest, ReflectionsOnlyAtTheMinimumGroupSize) {
     s.reflection = t;
     ASSERT_TRUE(repo().submit(r.join_code, s).ok());
   }
-  // 4 answers: under 5, and under 5 even when the setting says 2 (floor 3 < 4, so 3 shows).
+  // 4 answers: under 5; a setting of 2 counts as the floor 3, which 4 meets.
   EXPECT_TRUE(repo().reflections(a_, initiative_, 5)->empty());
   EXPECT_EQ(repo().reflections(a_, initiative_, 2)->size(), 3u);
+  // The same four people again in April: 8 answers, but still a group of 4.
   Submission s = answer();
   s.reflection = "Å få prøve selv";
   ASSERT_TRUE(repo().submit(r2.join_code, s).ok());
+  for (int k = 0; k < 3; ++k)
+    ASSERT_TRUE(repo().submit(r2.join_code, answer()).ok());
+  EXPECT_TRUE(repo().reflections(a_, initiative_, 5)->empty());
+  // A fifth person in March.
+  ASSERT_TRUE(repo().submit(r.join_code, answer()).ok());
   auto five = repo().reflections(a_, initiative_, 5);
   ASSERT_TRUE(five.ok());
   // Sorted by text, across rounds, without empty ones.
