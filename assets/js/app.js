@@ -40,7 +40,11 @@
       var y = { stacked: !!spec.stacked, beginAtZero: true };
       if (typeof spec.y_min === "number") y.min = spec.y_min;
       if (typeof spec.y_max === "number") y.max = spec.y_max;
-      if (spec.percent) y.ticks = { callback: function (v) { return v + " %"; } };
+      var whole = (spec.datasets || []).every(function (ds) {
+        return (ds.data || []).every(function (v) { return v === null || Math.round(v) === v; });
+      });
+      y.ticks = whole ? { precision: 0 } : {};
+      if (spec.percent) y.ticks.callback = function (v) { return v + " %"; };
       // eslint-disable-next-line no-new
       new window.Chart(canvas, {
         type: spec.type === "bar" ? "bar" : "line",

@@ -125,8 +125,10 @@ std::optional<Response> App::before(Request& req, const Route& route) {
   }
   if (route.guard.permission && !allows(req.principal->role, *route.guard.permission))
     return error_page(req, 403);
-  if (changes_state && !auth_->csrf_ok(req))
+  if (changes_state && !auth_->csrf_ok(req)) {
+    if (route.guard.api || req.path.starts_with("/api/")) return error_page(req, 403);  // JSON
     return message_page(req, 403, "error.403.title", "account.error.csrf");
+  }
   return std::nullopt;
 }
 
