@@ -59,7 +59,6 @@ int link_error_status(const Error& e) {
 
 }  // namespace
 
-void AccountPages::add_routes(std::vector<Route>& routes) {
 // ---- a user's units (the leader rule: docs/permissions.md) -----------------
 
 namespace {
@@ -127,6 +126,7 @@ Response save_user_units(App& app, const Request& req) {
 
 }  // namespace
 
+void AccountPages::add_routes(std::vector<Route>& routes) {
   auto bind = [this](Response (AccountPages::*fn)(const Request&)) {
     return [this, fn](const Request& r) { return (this->*fn)(r); };
   };
@@ -161,11 +161,11 @@ Response save_user_units(App& app, const Request& req) {
                     bind(&AccountPages::reinvite), admin});
   routes.push_back(
       {Method::get, "/admin/revisjon", Exec::worker, bind(&AccountPages::audit), auditor});
-  Guard unit_admin{true, Permission::manage_units, false};
   routes.push_back({Method::get, "/admin/brukere/:id/enheter", Exec::worker,
                     [this](const Request& r) { return user_units_page(app_, r); }, admin});
   routes.push_back({Method::post, "/admin/brukere/:id/enheter", Exec::worker,
                     [this](const Request& r) { return save_user_units(app_, r); }, admin});
+  Guard unit_admin{true, Permission::manage_units, false};
   routes.push_back(
       {Method::get, "/admin/enheter", Exec::worker, bind(&AccountPages::units), unit_admin});
   routes.push_back(
