@@ -219,6 +219,7 @@ std::vector<Route> App::routes() {
     routes.push_back(std::move(route));
   add_knowledge_api_routes(routes, renderer_, content::KnowledgeBase::embedded());
   accounts_->add_routes(routes);
+  add_token_routes(*this, routes);
   add_mi_routes(*this, routes);
   add_initiative_routes(*this, routes);
   add_initiative_api_routes(*this, routes);
@@ -227,5 +228,4 @@ std::vector<Route> App::routes() {
   return routes;
 }
 
-  add_token_routes(*this, routes);
 }  // namespace samskap::web
