@@ -9,6 +9,7 @@
 #include "store/secrets.hpp"
 #include "web/app.hpp"
 #include "web/auth.hpp"
+#include "web/mi_pages.hpp"
 #include "web/forms.hpp"
 
 namespace samskap::web {
@@ -367,6 +368,9 @@ Response AccountPages::me_export(const Request& req) {
                              {"object_type", e.object_type},
                              {"object_id", e.object_id},
                              {"by_me", e.actor_user_id == p.user_id}});
+  auto mi = mi_analyses_export_json(app_, p.organisation_id, p.user_id);  // saved MI analyses
+  if (!mi) return app_.error_page(req, 503);
+  j["mi_analyses"] = nlohmann::json::parse(*mi);
   (void)audit.record(p.organisation_id, p.user_id, "personal_data_exported", "user", p.user_id);
   Response r;
   r.content_type = "application/json; charset=utf-8";

@@ -12,6 +12,7 @@
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
+#include "web/multipart.hpp"
 #include "web/request_pages.hpp"
 
 namespace samskap::web {
@@ -100,6 +101,12 @@ std::optional<Response> App::before(Request& req, const Route& route) {
   if (changes_state &&
       req.header("content-type").starts_with("application/x-www-form-urlencoded")) {
     auto form = parse_urlencoded(req.body);
+    if (!form) return error_page(req, 400);
+    req.form = std::move(*form);
+  } else if (changes_state && req.header("content-type").starts_with("multipart/form-data")) {
+    // A form with a file (the MI page's upload): its text fields, so the CSRF
+    // token is checked as for any form; the handler reads the files itself.
+    auto form = multipart_form_fields(req.header("content-type"), req.body);
     if (!form) return error_page(req, 400);
     req.form = std::move(*form);
   }
