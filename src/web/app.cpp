@@ -14,9 +14,9 @@
 #include "web/mi_pages.hpp"
 #include "web/multipart.hpp"
 #include "web/request_pages.hpp"
+#include "web/token_pages.hpp"
 
 namespace samskap::web {
-#include "web/token_pages.hpp"
 
 std::string human_size(std::size_t bytes, Language lang) {
   auto fmt1 = [&](double v, const char* unit) {
