@@ -12,6 +12,7 @@
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
+#include "web/readiness_pages.hpp"
 #include "web/multipart.hpp"
 #include "web/request_pages.hpp"
 #include "web/token_pages.hpp"
@@ -232,6 +233,7 @@ std::vector<Route> App::routes() {
   add_initiative_api_routes(*this, routes);
   add_initiative_work_routes(*this, routes);
   add_request_routes(*this, routes);
+  add_readiness_routes(*this, routes);
   return routes;
 }
 

@@ -37,6 +37,7 @@ inline constexpr InitiativeTab kInitiativeTabs[] = {
     {"kompleksitet", "initiative.tab.complexity"},
     {"kunnskapsgrunnlag", "initiative.tab.evidence"},
     {"plan", "initiative.tab.plan"},
+    {"innsjekk", "initiative.tab.checkins"},
     {"samarbeid", "initiative.tab.collaborators"},
 };
 
