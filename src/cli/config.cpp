@@ -140,6 +140,10 @@ Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env,
       auto v = parse_bool(value);
       if (!v) return must("true or false");
       c.access_log = *v;
+    } else if (name == "min_group_size") {
+      auto v = parse_count(value, 3, 1000);
+      if (!v) return must("a minimum group size from 3 to 1000");
+      c.min_group_size = static_cast<int>(*v);
     }
   }
   return c;

@@ -22,13 +22,15 @@ struct Config {
   std::size_t max_body_bytes = 1024 * 1024;
   bool secure_cookies = false;
   bool access_log = true;
+  // The smallest group whose readiness answers are shown (issue 6); 3..1000.
+  int min_group_size = 5;
 };
 
 // One setting's name as used in TOML (snake_case) and, upper-cased and
 // prefixed with SAMSKAP_, in the environment.
-inline const char* const kSettingNames[] = {"listen",         "database",  "workers",
-                                            "io_threads",     "pool_size", "max_body_bytes",
-                                            "secure_cookies", "access_log"};
+inline const char* const kSettingNames[] = {"listen",         "database",   "workers",
+                                            "io_threads",     "pool_size",  "max_body_bytes",
+                                            "secure_cookies", "access_log", "min_group_size"};
 
 // Values given as flags, keyed by setting name.
 using FlagValues = std::map<std::string, std::string>;

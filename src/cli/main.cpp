@@ -163,9 +163,10 @@ int run_serve(const Common& common) {
   std::unique_ptr<web::App> app;
   try {
     auto metrics = std::make_shared<web::Metrics>();
-    app = std::make_unique<web::App>(web::AppOptions{cfg->max_body_bytes}, **db,
-                                     content::Catalog::embedded(), web::AssetTable::embedded(),
-                                     metrics, clock);
+    web::AppOptions options{cfg->max_body_bytes};
+    options.min_group_size = cfg->min_group_size;
+    app = std::make_unique<web::App>(options, **db, content::Catalog::embedded(),
+                                     web::AssetTable::embedded(), metrics, clock);
     web::ServerOptions so;
     so.host = listen->first;
     so.port = listen->second;
@@ -241,6 +242,9 @@ int main(int argc, char** argv) {
               "Mark cookies Secure, behind HTTPS (SAMSKAP_SECURE_COOKIES)");
   add_setting(serve, common, "access_log",
               "Write the JSON access log to stdout (SAMSKAP_ACCESS_LOG)");
+  add_setting(
+      serve, common, "min_group_size",
+      "Smallest group of readiness answers shown, 3..1000 (SAMSKAP_MIN_GROUP_SIZE, default 5)");
 
   auto* migrate = app.add_subcommand("migrate", "Apply the database migrations and exit");
   add_setting(migrate, common, "database", "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");

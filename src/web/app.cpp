@@ -13,6 +13,7 @@
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
 #include "web/readiness_pages.hpp"
+#include "web/readiness_dashboard_pages.hpp"
 #include "web/multipart.hpp"
 #include "web/request_pages.hpp"
 #include "web/token_pages.hpp"
@@ -234,6 +235,7 @@ std::vector<Route> App::routes() {
   add_initiative_work_routes(*this, routes);
   add_request_routes(*this, routes);
   add_readiness_routes(*this, routes);
+  add_readiness_dashboard_routes(*this, routes);
   return routes;
 }
 

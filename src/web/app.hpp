@@ -20,6 +20,7 @@ struct AppOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // shown in the 413 page
   bool secure_cookies = false;
   std::string public_url = "http://127.0.0.1:8080";  // for links printed on the console
+  int min_group_size = 5;  // readiness results: the smallest group shown (issue 6)
 };
 
 class Auth;
