@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/config.hpp"
 #include "core/readiness_dashboard.hpp"
 #include "server_fixture.hpp"
 #include "store/accounts.hpp"
@@ -327,6 +328,67 @@ TEST_F(ReadinessDashboardTest, AnotherOrganisationGets404AndADeltaker403) {
     EXPECT_EQ(deltaker.get(path(p)).status, 403) << p;
   Browser anonymous{server_, {}};
   EXPECT_EQ(anonymous.get(path("/eksport.csv")).status, 303) << "to the login page";
+}
+
+// min_group_size: read from the TOML file and the environment, refused
+// below the floor of 3, and used by the dashboard (a round of 4 is shown
+// with 3, not with the default 5).
+TEST(ReadinessMinGroupSetting, IsConfigurableAndUsedByTheDashboard) {
+  auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto def = cli::resolve_config({}, none, "", "");
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->min_group_size, 5);
+  auto file = cli::resolve_config({}, none, "min_group_size = 7\n", "samskap.toml");
+  ASSERT_TRUE(file.ok()) << file.error().detail;
+  EXPECT_EQ(file->min_group_size, 7);
+  auto env = [](const std::string& n) -> std::optional<std::string> {
+    return n == "SAMSKAP_MIN_GROUP_SIZE" ? std::optional<std::string>("3") : std::nullopt;
+  };
+  EXPECT_EQ(cli::resolve_config({}, env, "", "")->min_group_size, 3);
+  for (const char* bad : {"2", "0", "-5", "1001", "fem", ""})
+    EXPECT_FALSE(cli::resolve_config({{"min_group_size", bad}}, none, "", "").ok()) << bad;
+
+  std::string why;
+  auto server = AppServer::start(store::Engine::sqlite, why);
+  ASSERT_NE(server, nullptr) << why;
+  store::AccountRepository accounts(*server->db, server->clock);
+  auto org = accounts.create_organisation("Kommune M", store::OrganisationKind::kommune).value();
+  auto user =
+      accounts.create_user(org.id, "m@kommune.no", "M", Role::prosessveileder, test_password_hash())
+          .value();
+  store::Actor actor{org.id, user.id, Role::prosessveileder};
+  store::InitiativeDraft draft;
+  draft.title = "Liten gruppe";
+  auto ini = store::InitiativeRepository(*server->db, server->clock).create(actor, draft).value();
+  store::ReadinessRepository repo(*server->db, server->clock);
+  store::RoundDraft rd;
+  rd.title = "Fire";
+  auto round = repo.create_round(actor, ini.id, rd).value();
+  for (int k = 0; k < 4; ++k) {
+    store::Submission a;
+    a.staging = StagingAnswer::changing_now;
+    ASSERT_TRUE(repo.submit(round.join_code, a).ok());
+  }
+  auto csv_for = [&](int min_group) {
+    web::AppOptions o;
+    o.min_group_size = min_group;
+    auto metrics = std::make_shared<web::Metrics>();
+    web::App app(o, *server->db, content::Catalog::embedded(), web::AssetTable::embedded(), metrics,
+                 server->clock);
+    web::Request req;
+    req.route["id"] = ini.id;
+    web::Principal p;
+    p.user_id = user.id;
+    p.organisation_id = org.id;
+    p.role = Role::prosessveileder;
+    req.principal = p;
+    for (const auto& r : app.routes())
+      if (r.pattern == "/initiativ/:id/innsjekk/eksport.csv") return r.handler(req).body;
+    return std::string{};
+  };
+  EXPECT_TRUE(has(csv_for(3), "Svar i alt,Fire,,4\r\n"));
+  EXPECT_TRUE(has(csv_for(5), "Svar i alt,Fire,,skjult\r\n"));
+  EXPECT_TRUE(has(csv_for(1), "Minste gruppe som vises,,,3\r\n")) << "never below the floor";
 }
 
 TEST(ReadinessXlsx, SheetNamesAreMadeValid) {
