@@ -86,7 +86,7 @@ test('open a round → answer on a phone → feedback for the stage', async () =
   await page.goto(app.url + '/initiativ/ny');
   await page.locator('#title').fill('Hverdagsrehabilitering');
   await submit(page, page.locator('main form button[type="submit"]').first());
-  await page.waitForURL(/\/initiativ\/[0-9a-f]{32}$/);
+  assert.match(page.url(), /\/initiativ\/[0-9a-f]{32}/, await page.locator('main').innerText());
 
   await page.getByRole('link', { name: 'Innsjekk', exact: true }).click();
   await page.waitForURL(/\/innsjekk$/);
@@ -126,6 +126,11 @@ test('open a round → answer on a phone → feedback for the stage', async () =
   await expectNoAxeViolations(phone, 'the questionnaire with an error');
   assert.ok(await phone.locator('#viktighet-7').isChecked(), 'the ruler is kept');
   assert.equal(await phone.getByLabel('Hva skal til for at du blir overbevist').inputValue(), 'Tid til å øve sammen');
+  // The 400 answer of that page is the only console message allowed.
+  assert.equal(phoneProblems.consoleErrors.length, 1, phoneProblems.consoleErrors.join('\n'));
+  assert.match(phoneProblems.consoleErrors[0], /status of 400/);
+  noProblems({ ...phoneProblems, consoleErrors: [] }, 'the questionnaire with an error');
+  await watchPage(phone);
 
   await phone.getByText('Hjemmetjenesten sør').click();
   await phone.getByText('Jeg har lyst til å endre dette i løpet av det neste halve året').click();
