@@ -7,6 +7,7 @@
 #include "web/auth.hpp"
 #include "web/initiative_api.hpp"
 #include "web/initiative_pages.hpp"
+#include "web/initiative_parts_pages.hpp"
 #include "web/initiative_work_pages.hpp"
 
 #include "web/knowledge_api.hpp"
@@ -232,6 +233,7 @@ std::vector<Route> App::routes() {
   add_mi_routes(*this, routes);
   add_initiative_routes(*this, routes);
   add_initiative_api_routes(*this, routes);
+  add_initiative_parts_routes(*this, routes);
   add_initiative_work_routes(*this, routes);
   add_request_routes(*this, routes);
   add_readiness_routes(*this, routes);
