@@ -124,6 +124,26 @@ void Database::with_session(const std::function<void(soci::session&)>& fn) {
 
 void Database::with_transaction(const std::function<void(soci::session&)>& fn) {
   with_session([&](soci::session& s) {
+    if (url_.engine == Engine::sqlite) {
+      // BEGIN IMMEDIATE takes SQLite's write lock at the start. A deferred
+      // transaction that reads and then writes fails at once with
+      // SQLITE_BUSY when another writer committed in between (the busy
+      // timeout cannot help a read lock that must become a write lock), which
+      // users would see as "database unavailable" under ordinary concurrent
+      // edits. Writers now wait for each other within the busy timeout.
+      s << "BEGIN IMMEDIATE";
+      try {
+        fn(s);
+        s << "COMMIT";
+      } catch (...) {
+        try {
+          s << "ROLLBACK";
+        } catch (...) {  // the connection is gone; the transaction went with it
+        }
+        throw;
+      }
+      return;
+    }
     soci::transaction tx(s);
     fn(s);
     tx.commit();
