@@ -361,6 +361,11 @@ Response AccountPages::me_export(const Request& req) {
                {"status", to_string(user->status)},
                {"created_at", iso(user->created_at)}};
   j["organisation"] = {{"id", p.organisation_id}, {"name", p.organisation_name}};
+  auto units = accounts.user_units(p.organisation_id, p.user_id);  // the units I belong to
+  if (!units) return app_.error_page(req, 503);
+  j["units"] = nlohmann::json::array();
+  for (const auto& u : *units)
+    j["units"].push_back({{"id", u.id}, {"name", u.name}});
   j["activity"] = nlohmann::json::array();
   for (const auto& e : *entries)
     j["activity"].push_back({{"at", iso(e.at)},
@@ -542,6 +547,8 @@ Response AccountPages::change_role(const Request& req) {
   auto before = accounts.user(p.organisation_id, id);
   if (!before) return app_.error_page(req, status_for(before.error().code));
   auto st = accounts.set_role(p.organisation_id, id, *role);
+  if (!st && st.error().code == ErrorCode::invalid_input)  // e.g. an anonymised user
+    return app_.message_page(req, 409, "account.admin.title", st.error().message_key);
   if (!st) return app_.error_page(req, status_for(st.error().code));
   (void)store::AuditLog(app_.db(), app_.clock())
       .record(p.organisation_id, p.user_id, "role_changed", "user", id,
@@ -556,6 +563,8 @@ Response AccountPages::deactivate(const Request& req) {
     return app_.message_page(req, 400, "account.admin.title", "account.error.own_account");
   store::AccountRepository accounts(app_.db(), app_.clock());
   auto st = accounts.set_status(p.organisation_id, id, store::UserStatus::disabled);
+  if (!st && st.error().code == ErrorCode::invalid_input)  // e.g. an anonymised user
+    return app_.message_page(req, 409, "account.admin.title", st.error().message_key);
   if (!st) return app_.error_page(req, status_for(st.error().code));
   (void)store::SessionRepository(app_.db(), app_.clock()).destroy_all(p.organisation_id, id);
   (void)store::AuditLog(app_.db(), app_.clock())

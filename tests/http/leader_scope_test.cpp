@@ -122,10 +122,17 @@ TEST_F(LeaderScopeTest, ALeaderOfOneUnitGets404ForAnotherUnitsInitiative) {
   Browser leader = login("leder@skien.no");
   for (const std::string& id : {north, wide, led})
     EXPECT_EQ(leader.get("/initiativ/" + id).status, 200) << id;
-  for (std::string tail : {"", "/mal", "/forankring", "/kompleksitet", "/rapport", "/rediger"}) {
-    EXPECT_EQ(leader.get("/initiativ/" + north + tail).status, 200) << tail;
+  // Every tab: where the leader's own initiative opens, the other unit's is 404.
+  // (Tabs still being built elsewhere are skipped; enough must exist to matter.)
+  int compared = 0;
+  for (std::string tail :
+       {"", "/mal", "/forankring", "/partnere", "/kompleksitet", "/kunnskapsgrunnlag", "/plan",
+        "/innsjekk", "/samarbeid", "/rapport", "/rediger"}) {
+    if (leader.get("/initiativ/" + north + tail).status != 200) continue;
     EXPECT_EQ(leader.get("/initiativ/" + south + tail).status, 404) << tail;
+    ++compared;
   }
+  EXPECT_GE(compared, 6);
   auto edit = leader.post("/initiativ/" + south + "/rediger",
                           {{"title", "Overtatt"}, {"status", "ide"}, {"version", "1"}});
   EXPECT_EQ(edit.status, 404);
@@ -170,6 +177,32 @@ TEST_F(LeaderScopeTest, ALeaderOfOneUnitGets404ForAnotherUnitsInitiative) {
       303);
   EXPECT_EQ(leader.get("/initiativ/" + south).status, 200);
   EXPECT_EQ(leader.get("/initiativ/" + north).status, 404);
+}
+
+TEST_F(LeaderScopeTest, ExportNamesMyUnitsAndAnAnonymisedUserGetsAClearMessage) {
+  Org o = make_org("bamble.no");
+  Browser admin = login("admin@bamble.no");
+  ASSERT_EQ(
+      admin.post("/admin/brukere/" + o.leader.id + "/enheter", {{"unit-" + o.south, "1"}}).status,
+      303);
+  Browser leader = login("leder@bamble.no");
+  auto data = leader.get("/meg/data.json");
+  ASSERT_EQ(data.status, 200);
+  EXPECT_TRUE(has(data.body, "\"units\": ["));
+  EXPECT_TRUE(has(data.body, "\"name\": \"Sone sør\""));
+  EXPECT_FALSE(has(data.body, "Sone nord"));
+
+  // Changing an anonymised user says why it cannot be done, instead of a bare 400.
+  ASSERT_EQ(admin.post("/admin/brukere/" + o.facilitator.id + "/anonymiser", {}).status, 303);
+  for (const std::string action : {"/rolle", "/deaktiver"}) {
+    auto r = admin.post("/admin/brukere/" + o.facilitator.id + action, {{"role", "leder"}});
+    EXPECT_EQ(r.status, 409) << action;
+    EXPECT_TRUE(has(r.body, "Brukeren er anonymisert og kan ikke endres.")) << action;
+  }
+  auto units =
+      admin.post("/admin/brukere/" + o.facilitator.id + "/enheter", {{"unit-" + o.north, "1"}});
+  EXPECT_EQ(units.status, 409);
+  EXPECT_TRUE(has(units.body, "Brukeren er anonymisert og kan ikke endres."));
 }
 
 }  // namespace
