@@ -10,6 +10,7 @@
 #include "server_fixture.hpp"
 #include "store/accounts.hpp"
 #include "store/initiatives.hpp"
+#include "store/readiness.hpp"
 #include "store/secrets.hpp"
 #include "support/browser.hpp"
 #include "support/http_client.hpp"
@@ -281,6 +282,9 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
       accounts.create_user(usht->id, "gjest@usht.no", "Gjest", Role::prosessveileder, hash());
   ASSERT_TRUE(guest.ok());
   ASSERT_TRUE(initiatives.add_collaborator(actor_a, ini->id, guest->id).ok());
+  auto round = store::ReadinessRepository(*s_->db, s_->clock)
+                   .create_round(actor_a, ini->id, {"Hemmelig runde", {}, false});
+  ASSERT_TRUE(round.ok());
   auto token = store::ApiTokenRepository(*s_->db, s_->clock)
                    .create(admin_a.organisation_id, admin_a.id, "hemmelig");
   ASSERT_TRUE(token.ok());
@@ -304,6 +308,10 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
       s += a.id + a.title + std::to_string(a.version);
     s += std::to_string(initiatives.assessments(actor_a, ini->id)->size());
     s += std::to_string(initiatives.collaborators(actor_a, ini->id)->size());
+    auto rounds = store::ReadinessRepository(*s_->db, s_->clock).rounds(actor_a, ini->id);
+    if (rounds)
+      for (const auto& r : *rounds)
+        s += r.id + r.title + (r.open ? "open" : "closed") + std::to_string(r.version);
     auto r = requests.get(actor_a, request->id);
     s += r ? r->body + std::string(initiative::slug(r->status)) + std::to_string(r->version)
            : std::string("request gone");
@@ -327,7 +335,7 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
       "ansatt@a.no",    "Ansatt Hemmelig",      "admin@a.no",         "Organisasjon A",
       "Hemmelig bydel", "Hemmelig henvendelse", "Hemmelig initiativ", "Hemmelig visjon",
       "Hemmelig mål",   "Hemmelig partner",     "Hemmelig kilde",     "Hemmelig møte",
-      "USHT Hemmelig",  "gjest@usht.no"};
+      "USHT Hemmelig",  "gjest@usht.no",        "Hemmelig runde"};
   // The object of A that a route's placeholders stand for.
   auto id_for = [&](const std::string& pattern) -> std::string {
     if (pattern.starts_with("/initiativ/") || pattern.starts_with("/api/v1/initiatives/"))
@@ -362,6 +370,9 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
     path = std::regex_replace(path, std::regex(":entry\\b"), progress->id);
     path = std::regex_replace(path, std::regex(":part\\b"), part_for(route.pattern));
     path = std::regex_replace(path, std::regex(":user\\b"), guest->id);
+    path = std::regex_replace(path, std::regex(":round\\b"), round->id);
+    // Placeholders may carry a pattern (":round([0-9a-f]{32})"): drop it.
+    path = std::regex_replace(path, std::regex("\\([^)]*\\)"), "");
     path = std::regex_replace(path, std::regex(":[A-Za-z_]+"), victim->id);
     HttpResult r;
     if (route.method == web::Method::get) {
