@@ -9,8 +9,8 @@
 #include "store/secrets.hpp"
 #include "web/app.hpp"
 #include "web/auth.hpp"
-#include "web/mi_pages.hpp"
 #include "web/forms.hpp"
+#include "web/mi_pages.hpp"
 
 namespace samskap::web {
 

@@ -13,9 +13,9 @@
 #include "web/knowledge_api.hpp"
 #include "web/knowledge_pages.hpp"
 #include "web/mi_pages.hpp"
-#include "web/readiness_pages.hpp"
-#include "web/readiness_dashboard_pages.hpp"
 #include "web/multipart.hpp"
+#include "web/readiness_dashboard_pages.hpp"
+#include "web/readiness_pages.hpp"
 #include "web/request_pages.hpp"
 #include "web/token_pages.hpp"
 
