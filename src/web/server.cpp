@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 
 namespace samskap::web {
@@ -447,6 +449,22 @@ void Server::stop(std::chrono::milliseconds drain) {
   if (!impl_ || impl_->stopped.exchange(true)) return;
   impl_->draining = true;
   if (impl_->pool) impl_->pool->wait_idle(drain);
+  if (drain.count() > 0 && !impl_->io_threads.empty()) {
+    // The workers are idle, but their last responses were handed to the I/O
+    // threads (rb.done() posts the write) and may not be on the wire yet;
+    // closing now would drop them. Let every I/O thread run what was queued
+    // before, then give the socket writes a moment, within the drain time.
+    const auto deadline = std::chrono::steady_clock::now() + drain;
+    auto left = std::make_shared<std::atomic<std::size_t>>(impl_->io_threads.size());
+    for (std::size_t i = 0; i < impl_->io_threads.size(); ++i)
+      asio::post(impl_->io, [left] { --*left; });
+    while (left->load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::milliseconds(50),
+        std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),
+                                                      std::chrono::milliseconds(0))));
+  }
   if (impl_->server) {
     try {
       impl_->server->close_sync();

@@ -3,6 +3,7 @@
 // migrated database, plus a few test-only routes (slow, throwing).
 
 #include <gtest/gtest.h>
+#include <atomic>
 
 #include <memory>
 #include <string>
@@ -42,7 +43,9 @@ class AppServer {
         std::make_unique<web::App>(web::AppOptions{max_body}, *s->db, content::Catalog::embedded(),
                                    web::AssetTable::embedded(), s->metrics, s->clock);
     auto routes = s->app->routes();
-    routes.push_back({web::Method::get, "/test/slow", web::Exec::worker, [](const web::Request&) {
+    routes.push_back({web::Method::get, "/test/slow", web::Exec::worker,
+                      [started = s->slow_started](const web::Request&) {
+                        ++*started;
                         std::this_thread::sleep_for(std::chrono::milliseconds(600));
                         web::Response r;
                         r.content_type = "text/plain";
@@ -85,6 +88,9 @@ class AppServer {
   std::shared_ptr<web::Metrics> metrics;
   std::unique_ptr<web::App> app;
   std::unique_ptr<web::Server> server;
+  // How many /test/slow requests have reached their handler (a test waits for
+  // this instead of guessing how long a loaded machine takes to get there).
+  std::shared_ptr<std::atomic<int>> slow_started = std::make_shared<std::atomic<int>>(0);
   int port = 0;
 };
 

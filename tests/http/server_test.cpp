@@ -195,7 +195,12 @@ TEST(ServerLifecycle, StopLetsRequestsInFlightFinish) {
   ASSERT_TRUE(s) << why;
   HttpResult slow;
   std::thread t([&] { slow = http_get(s->url("/test/slow")); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // Stop only once the request is being handled: on a loaded machine a fixed
+  // sleep sometimes stopped the server before the request had arrived.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (s->slow_started->load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(s->slow_started->load(), 1) << "the slow request never reached its handler";
   s->server->stop(std::chrono::seconds(5));
   t.join();
   EXPECT_EQ(slow.status, 200);
