@@ -145,7 +145,18 @@ Data form_data(App& app, const Request& req, const FormState& f) {
   if (!f.collaborating && req.principal) {
     store::AccountRepository accounts(app.db(), app.clock());
     Data units{Data::type::list};
-    if (auto us = accounts.units(req.principal->organisation_id)) {
+    // A leader may place an initiative only in their own units (docs/permissions.md):
+    // offer those, and keep the unit it already has.
+    const bool leader = req.principal->role == Role::leder;
+    auto us = leader ? accounts.user_units(req.principal->organisation_id, req.principal->user_id)
+                     : accounts.units(req.principal->organisation_id);
+    if (leader && us && !f.draft.unit_id.empty() &&
+        std::none_of(us->begin(), us->end(),
+                     [&](const store::Unit& u) { return u.id == f.draft.unit_id; }))
+      if (auto all = accounts.units(req.principal->organisation_id))
+        for (const auto& u : *all)
+          if (u.id == f.draft.unit_id) us->push_back(u);
+    if (us) {
       for (const auto& u : *us) {
         Data o{Data::type::object};
         o.set("value", u.id);

@@ -205,5 +205,24 @@ TEST_F(LeaderScopeTest, ExportNamesMyUnitsAndAnAnonymisedUserGetsAClearMessage) 
   EXPECT_TRUE(has(units.body, "Brukeren er anonymisert og kan ikke endres."));
 }
 
+TEST_F(LeaderScopeTest, TheInitiativeFormOffersALeaderOnlyTheirOwnUnits) {
+  Org o = make_org("notodden.no");
+  ASSERT_TRUE(store::AccountRepository(*server_->db, server_->clock)
+                  .set_user_units(o.id, o.leader.id, {o.north})
+                  .ok());
+  const std::string north = initiative(o, "Nattevakter i nord", o.north);
+  Browser leader = login("leder@notodden.no");
+  auto form = leader.get("/initiativ/ny");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(has(form.body, "value=\"" + o.north + "\"")) << "their own unit is offered";
+  EXPECT_FALSE(has(form.body, "value=\"" + o.south + "\"")) << "another unit is not";
+  Browser admin = login("admin@notodden.no");
+  auto all = admin.get("/initiativ/ny");
+  EXPECT_TRUE(has(all.body, "value=\"" + o.south + "\"")) << "an administrator sees every unit";
+  auto edit = leader.get("/initiativ/" + north + "/rediger");
+  ASSERT_EQ(edit.status, 200);
+  EXPECT_FALSE(has(edit.body, "value=\"" + o.south + "\""));
+}
+
 }  // namespace
 }  // namespace samskap::testing
