@@ -2,53 +2,21 @@
 
 #include <soci/soci.h>
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 
 #include "core/credentials.hpp"
-#include "store/secrets.hpp"
+#include "store/repository_support.hpp"
 #include "store/sql_time.hpp"
 
 namespace samskap::store {
 
 namespace {
 
-Error db_failure(const std::exception& e) {
-  std::string what = e.what();
-  if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-  return Error{ErrorCode::unavailable, "error.database_unavailable", what};
-}
+using detail::has_control;
+using detail::new_id;
+using detail::trim;
 
 Error not_found() {
   return Error::not_found("mi.saved.error.not_found");
-}
-
-SystemTime from_iso(const std::string& s) {
-  std::tm tm{};
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-    return SystemTime{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
-}
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7F;
-  });
-}
-
-std::string trimmed(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 // A figure that may be missing, as a bound value and its indicator.
@@ -77,21 +45,21 @@ constexpr const char* kColumns =
 Result<MiAnalysis> MiAnalysisRepository::save(const std::string& org, const std::string& user,
                                               const NewMiAnalysis& in) {
   MiAnalysis a;
-  a.title = trimmed(in.title);
+  a.title = trim(in.title);
   if (a.title.empty() || a.title.size() > 200 || !is_valid_utf8(a.title) || has_control(a.title))
     return Error::invalid("mi.saved.error.title", "the title must be 1-200 bytes of text");
   if (in.transcript.size() > kMaxMiTranscriptBytes)
     return Error{ErrorCode::too_large, "mi.saved.error.transcript_too_large",
                  "the transcript is over 2 MiB"};
-  if (trimmed(in.transcript).empty() || !is_valid_utf8(in.transcript))
+  if (trim(in.transcript).empty() || !is_valid_utf8(in.transcript))
     return Error::invalid("mi.saved.error.transcript", "the transcript is empty or not UTF-8");
   if ((in.language != "nb" && in.language != "en") ||
       (in.language_choice != "auto" && in.language_choice != "nb" && in.language_choice != "en"))
     return Error::invalid("mi.saved.error.language", "unknown language");
-  a.facilitator = trimmed(in.facilitator).substr(0, 200);
+  a.facilitator = trim(in.facilitator).substr(0, 200);
   if (!is_valid_utf8(a.facilitator) || has_control(a.facilitator)) a.facilitator.clear();
 
-  a.id = token_hash(random_token()).substr(0, 32);
+  a.id = new_id();
   a.organisation_id = org;
   a.user_id = user;
   a.created_at = clock_.now();
@@ -131,10 +99,10 @@ Result<MiAnalysis> MiAnalysisRepository::save(const std::string& org, const std:
           soci::use(f.non_adherent), soci::use(f.change_talk), soci::use(f.sustain_talk);
     });
     if (err) return *err;
-    a.created_at = from_iso(iso_utc(a.created_at));  // as stored: whole seconds
+    a.created_at = detail::parse_time(iso_utc(a.created_at));  // as stored: whole seconds
     return a;
   } catch (const std::exception& e) {
-    return db_failure(e);
+    return detail::db_error(e);
   }
 }
 
@@ -163,7 +131,7 @@ Result<std::vector<MiAnalysis>> MiAnalysisRepository::select(const std::string& 
       st.execute();
       while (st.fetch()) {
         MiAnalysis row = a;
-        row.created_at = from_iso(created);
+        row.created_at = detail::parse_time(created);
         row.figures.reflection_to_question = rq.get();
         row.figures.percent_complex = pc.get();
         row.figures.percent_open = po.get();
@@ -172,7 +140,7 @@ Result<std::vector<MiAnalysis>> MiAnalysisRepository::select(const std::string& 
     });
     return out;
   } catch (const std::exception& e) {
-    return db_failure(e);
+    return detail::db_error(e);
   }
 }
 
@@ -209,7 +177,7 @@ Result<MiAnalysis> MiAnalysisRepository::get(const std::string& org, const std::
            soci::into(a.transcript));
       st.execute();
       if (st.fetch()) {
-        a.created_at = from_iso(created);
+        a.created_at = detail::parse_time(created);
         a.figures.reflection_to_question = rq.get();
         a.figures.percent_complex = pc.get();
         a.figures.percent_open = po.get();
@@ -219,7 +187,7 @@ Result<MiAnalysis> MiAnalysisRepository::get(const std::string& org, const std::
     if (!found) return not_found();
     return std::move(*found);
   } catch (const std::exception& e) {
-    return db_failure(e);
+    return detail::db_error(e);
   }
 }
 
@@ -238,7 +206,7 @@ Status MiAnalysisRepository::remove(const std::string& org, const std::string& u
     if (n == 0) return not_found();
     return ok_status();
   } catch (const std::exception& e) {
-    return db_failure(e);
+    return detail::db_error(e);
   }
 }
 
@@ -255,7 +223,7 @@ Result<long long> MiAnalysisRepository::remove_all(const std::string& org,
     });
     return n;
   } catch (const std::exception& e) {
-    return db_failure(e);
+    return detail::db_error(e);
   }
 }
 
