@@ -21,6 +21,7 @@
 #include "store/initiatives.hpp"
 #include "store/sql_time.hpp"
 #include "web/initiative_common.hpp"
+#include "web/json_api.hpp"
 
 namespace samskap::web {
 
@@ -202,15 +203,6 @@ json activity_json(const store::Activity& a) {
           {"version", a.version}};
 }
 
-Response json_response(int status, const json& j) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.header("Cache-Control", "no-store");
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 // An error answer shaped like App::error_page's JSON, with our own message
 // and, when given, one message per field.
 Response api_error(const App& app, const Request& req, int status, std::string_view message_key,
@@ -226,30 +218,6 @@ Response api_error(const App& app, const Request& req, int status, std::string_v
 }
 
 // ---------------------------------------------------------------- input
-
-// The nesting depth of a JSON text (brackets outside strings), counted up to
-// just past `limit`, so nothing deeper ever reaches the parser.
-int json_depth(std::string_view s, int limit) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : s) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return 0;
-}
 
 // The body as a JSON object; never throws. Errors carry the catalogue key;
 // too_large for an oversized body.

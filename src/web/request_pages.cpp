@@ -19,6 +19,7 @@
 #include "web/charts.hpp"
 #include "web/forms.hpp"
 #include "web/initiative_common.hpp"
+#include "web/json_api.hpp"
 #include "web/knowledge_pages.hpp"
 
 namespace samskap::web {
@@ -416,15 +417,6 @@ json request_json(const store::ChangeRequest& r) {
   return j;
 }
 
-Response json_response(int status, const json& j) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.header("Cache-Control", "no-store");
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 // A JSON error like App::error_page's, with our own message and, when
 // given, one message per field.
 Response api_error(const App& app, const Request& req, int status, std::string_view message_key,
@@ -446,33 +438,6 @@ Response api_store_error(const App& app, const Request& req, const Error& e) {
                      json{{field_of(e.message_key), text(app, req, e.message_key)}});
   if (e.code == ErrorCode::conflict) return api_error(app, req, 409, e.message_key);
   return app.error_page(req, status_for(e.code));
-}
-
-// The nesting depth of a JSON text, counting brackets outside strings; stops
-// counting once over `limit`.
-int json_depth(std::string_view s, int limit) {
-  int depth = 0, max = 0;
-  bool in_string = false, escaped = false;
-  for (char c : s) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max = std::max(max, ++depth);
-      if (max > limit) return max;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return max;
 }
 
 // Parses the body as a JSON object, never throwing. The error is a catalogue key.
