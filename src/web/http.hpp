@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,11 +55,33 @@ struct Request {
   std::string_view query_param(std::string_view name) const;
 };
 
+// The open end of a streaming response (server-sent events): the server
+// keeps the connection after the handler returns and writes what is sent.
+// Thread-safe; send() never blocks (the bytes are queued for the connection's
+// I/O thread). A client that has gone, or that lets more than
+// kMaxPendingBytes pile up unread, closes the sink.
+class EventSink {
+ public:
+  static constexpr std::size_t kMaxPendingBytes = 1024 * 1024;
+  virtual ~EventSink() = default;
+  // Queues bytes (already formatted frames, web/sse.hpp). False once closed.
+  virtual bool send(std::string bytes) = 0;
+  virtual bool closed() const noexcept = 0;
+  // Ends the response and closes the connection. Idempotent.
+  virtual void close() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set (status 200, content_type "text/event-stream"): the status line
+  // and headers go out at once, `body` (if any) as the first bytes, and the
+  // connection stays open; on_stream is then called once, on a worker
+  // thread, with the sink to keep. The stream ends when the client goes,
+  // the sink is closed, or the server stops.
+  std::function<void(std::shared_ptr<EventSink>)> on_stream;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
