@@ -7,14 +7,29 @@
 
 namespace samskap::mi {
 
-std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept {
-  std::uint32_t h = 2166136261u;
-  for (char c : prefix)
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  h = (h ^ 0x1Fu) * 16777619u;
+namespace {
+
+// FNV-1a, 32 bit, fed piece by piece so that no feature string is built:
+// feature_hash(prefix, text) == feed(open(prefix), text).
+constexpr std::uint32_t kFnvBasis = 2166136261u, kFnvPrime = 16777619u;
+
+inline std::uint32_t feed(std::uint32_t h, char c) noexcept {
+  return (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+}
+inline std::uint32_t feed(std::uint32_t h, std::string_view text) noexcept {
   for (char c : text)
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    h = feed(h, c);
   return h;
+}
+// The state after the prefix and the separator.
+inline std::uint32_t open(std::string_view prefix) noexcept {
+  return feed(feed(kFnvBasis, prefix), '\x1F');
+}
+
+}  // namespace
+
+std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept {
+  return feed(open(prefix), text);
 }
 
 Prepared prepare(const Lexicon& lex, Role role, std::string_view text) {
@@ -23,7 +38,7 @@ Prepared prepare(const Lexicon& lex, Role role, std::string_view text) {
   p.folded = fold_case(text);
   p.tokens = tokenize(p.folded);
   p.stems = lex.stems(p.tokens);
-  p.cues = lex.match(p.tokens);
+  p.cues = lex.match(p.tokens, p.stems);
   p.question_mark = text.find('?') != std::string_view::npos;
   return p;
 }
@@ -32,9 +47,14 @@ namespace {
 
 class Builder {
  public:
+  Builder() {
+    block_.reserve(512);
+    out_.reserve(1024);
+  }
   void add(std::string_view prefix, std::string_view text) {
     block_.push_back(feature_hash(prefix, text));
   }
+  void add_hash(std::uint32_t h) { block_.push_back(h); }
   // Closes the current block: unique hashes, each with value weight/sqrt(n).
   void close(float weight) {
     std::sort(block_.begin(), block_.end());
@@ -49,15 +69,16 @@ class Builder {
   FeatureVector finish() && {
     std::sort(out_.begin(), out_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    // Equal hashes across blocks (vanishingly rare) are summed.
-    FeatureVector merged;
-    for (const auto& f : out_) {
-      if (!merged.empty() && merged.back().first == f.first)
-        merged.back().second += f.second;
+    // Equal hashes across blocks (vanishingly rare) are summed, in place.
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < out_.size(); ++r) {
+      if (w > 0 && out_[w - 1].first == out_[r].first)
+        out_[w - 1].second += out_[r].second;
       else
-        merged.push_back(f);
+        out_[w++] = out_[r];
     }
-    return merged;
+    out_.resize(w);
+    return std::move(out_);
   }
 
  private:
@@ -89,10 +110,11 @@ double overlap(const Prepared& cur, const Prepared& prev) {
 
 void cue_block(Builder& b, const Lexicon& lex, const Prepared& p, std::string_view prefix) {
   const auto& cats = lex.categories();
+  const std::uint32_t h1 = open(prefix), h2 = feed(feed(feed(kFnvBasis, prefix), '2'), '\x1F');
   for (std::size_t i = 0; i < cats.size(); ++i) {
     if (p.cues[i] == 0) continue;
-    b.add(prefix, cats[i]);
-    if (p.cues[i] > 1) b.add(std::string(prefix) + "2", cats[i]);
+    b.add_hash(feed(h1, cats[i]));
+    if (p.cues[i] > 1) b.add_hash(feed(h2, cats[i]));
   }
 }
 
@@ -104,21 +126,31 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, c
   const auto& t = cur.tokens;
   if (set == FeatureSet::full) {
     // Words and word bigrams, with sentence-boundary markers.
-    b.add("w", "<s>");
+    const std::uint32_t hw = open("w"), hb = open("b");
+    b.add_hash(feed(hw, "<s>"));
     for (std::size_t i = 0; i < t.size(); ++i) {
-      b.add("w", t[i]);
-      b.add("b", i == 0 ? "<s> " + t[i] : t[i - 1] + " " + t[i]);
+      b.add_hash(feed(hw, t[i]));
+      b.add_hash(i == 0 ? feed(feed(hb, "<s> "), t[i]) : feed(feed(feed(hb, t[i - 1]), ' '), t[i]));
     }
-    if (!t.empty()) b.add("b", t.back() + " </s>");
+    if (!t.empty()) b.add_hash(feed(feed(hb, t.back()), " </s>"));
     b.close(1.0f);
-    // Character 2-5-grams over the normalised text.
+    // Character 2-5-grams over the normalised text " w1 w2 … [? ]": each
+    // start position's hash is extended one byte at a time.
     std::string s = " ";
-    for (const auto& w : t)
-      s += w + " ";
+    s.reserve(cur.folded.size() + 4);
+    for (const auto& w : t) {
+      s += w;
+      s += ' ';
+    }
     if (cur.question_mark) s += "? ";
-    for (std::size_t n = 2; n <= 5; ++n)
-      for (std::size_t i = 0; i + n <= s.size(); ++i)
-        b.add("c", std::string_view(s).substr(i, n));
+    const std::uint32_t hc = open("c");
+    for (std::size_t i = 0; i + 2 <= s.size(); ++i) {
+      std::uint32_t h = feed(hc, s[i]);
+      for (std::size_t n = 2; n <= 5 && i + n <= s.size(); ++n) {
+        h = feed(h, s[i + n - 1]);
+        b.add_hash(h);
+      }
+    }
     b.close(1.0f);
   }
   // Cues and language-independent surface features.
@@ -131,7 +163,8 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, c
   b.close(1.0f);
   // Conversation context.
   const std::size_t pos = count == 0 ? 0 : (10 * index) / count;
-  b.add("pos", std::to_string(std::min<std::size_t>(pos, 9)));
+  const char digit = static_cast<char>('0' + std::min<std::size_t>(pos, 9));
+  b.add("pos", std::string_view(&digit, 1));
   if (index < 2) b.add("pos", "opening");
   if (index + 2 >= count) b.add("pos", "closing");
   if (prev == nullptr) {
@@ -145,7 +178,7 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, c
     b.add("ovl", ov == 0.0 ? "0" : ov < 0.25 ? "low" : ov < 0.5 ? "mid" : "high");
     if (set == FeatureSet::full)
       for (const auto& w : prev->tokens)
-        b.add("pw", w);
+        b.add_hash(feed(open("pw"), w));
   }
   b.close(set == FeatureSet::full ? 0.7f : 1.0f);
   return std::move(b).finish();

@@ -126,6 +126,7 @@ Result<Lexicon> Lexicon::parse(Language lang, std::string_view text) {
                             "line " + std::to_string(r.line) + ": empty pattern");
     lex.entries_.push_back(std::move(e));
   }
+  lex.build_index();
   return lex;
 }
 
@@ -137,10 +138,33 @@ std::vector<std::string> Lexicon::stems(const std::vector<std::string>& tokens) 
   return out;
 }
 
+void Lexicon::build_index() {
+  by_stem_.clear();
+  by_exact_.clear();
+  scan_.clear();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    const Word& w = entries_[i].words.front();
+    auto id = static_cast<std::uint32_t>(i);
+    if (w.kind == Word::stem)
+      by_stem_.emplace_back(w.text, id);
+    else if (w.kind == Word::exact)
+      by_exact_.emplace_back(w.text, id);
+    else
+      scan_.push_back(id);
+  }
+  std::sort(by_stem_.begin(), by_stem_.end());
+  std::sort(by_exact_.begin(), by_exact_.end());
+}
+
 std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens) const {
+  if (tokens.empty()) return std::vector<std::uint8_t>(categories_.size(), 0);
+  return match(tokens, stems(tokens));
+}
+
+std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens,
+                                         const std::vector<std::string>& st) const {
   std::vector<std::uint8_t> counts(categories_.size(), 0);
   if (tokens.empty()) return counts;
-  std::vector<std::string> st = stems(tokens);
   std::size_t start = 0;
   while (start < tokens.size() &&
          std::find(fillers_.begin(), fillers_.end(), tokens[start]) != fillers_.end())
@@ -158,20 +182,33 @@ std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens)
     }
     return false;
   };
-  for (const auto& e : entries_) {
+  // An entry counts once however often it matches (as a cue, not a count of words).
+  std::vector<bool> done(entries_.size(), false);
+  auto attempt = [&](std::uint32_t id, std::size_t p) {
+    if (done[id]) return;
+    const Entry& e = entries_[id];
     const std::size_t n = e.words.size();
-    if (n > tokens.size()) continue;
-    for (std::size_t p = 0; p + n <= tokens.size(); ++p) {
-      if (e.anchored_start && p != 0 && p != start) continue;
-      if (e.anchored_end && p + n != tokens.size()) continue;
-      bool ok = true;
-      for (std::size_t k = 0; k < n && ok; ++k)
-        ok = word_matches(e.words[k], p + k);
-      if (ok) {
-        if (counts[e.category] < 255) ++counts[e.category];
-        break;
-      }
-    }
+    if (n > tokens.size() - p) return;
+    if (e.anchored_start && p != 0 && p != start) return;
+    if (e.anchored_end && p + n != tokens.size()) return;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!word_matches(e.words[k], p + k)) return;
+    done[id] = true;
+    if (counts[e.category] < 255) ++counts[e.category];
+  };
+  auto first = [](const std::vector<std::pair<std::string, std::uint32_t>>& index,
+                  std::string_view w) {
+    return std::lower_bound(index.begin(), index.end(), w,
+                            [](const auto& a, std::string_view b) { return a.first < b; });
+  };
+  for (std::size_t p = 0; p < tokens.size(); ++p) {
+    for (auto it = first(by_stem_, st[p]); it != by_stem_.end() && it->first == st[p]; ++it)
+      attempt(it->second, p);
+    for (auto it = first(by_exact_, tokens[p]); it != by_exact_.end() && it->first == tokens[p];
+         ++it)
+      attempt(it->second, p);
+    for (auto id : scan_)
+      attempt(id, p);
   }
   return counts;
 }

@@ -49,6 +49,9 @@ class Lexicon {
   // per category count: result[i] is the number of distinct cues of
   // category i that match. `tokens` are tokenize(fold_case(text)).
   std::vector<std::uint8_t> match(const std::vector<std::string>& tokens) const;
+  // The same with the tokens' stems already computed (stems(tokens)).
+  std::vector<std::uint8_t> match(const std::vector<std::string>& tokens,
+                                  const std::vector<std::string>& stems) const;
 
   // The words' stems as this lexicon compares them.
   std::vector<std::string> stems(const std::vector<std::string>& tokens) const;
@@ -67,6 +70,12 @@ class Lexicon {
   std::vector<std::string> categories_;
   std::vector<Entry> entries_;
   std::vector<std::string> fillers_;  // exact words skipped before "^" anchors
+  // Entries by their first word, so match() only tries the cues that can
+  // start at a token: sorted (word, entry) pairs for stem and exact first
+  // words; entries starting with a prefix or "_" are tried everywhere.
+  std::vector<std::pair<std::string, std::uint32_t>> by_stem_, by_exact_;
+  std::vector<std::uint32_t> scan_;
+  void build_index();
 };
 
 }  // namespace samskap::mi
