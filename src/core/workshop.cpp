@@ -562,8 +562,14 @@ Results aggregate(const ActivityDef& def, const std::vector<StoredAnswer>& answe
         if (!a->staging) continue;
         ++counts[static_cast<std::size_t>(readiness::index(readiness::stage_for(*a->staging)))];
         ++total;
-        if (in_ruler(a->importance)) importance_sum += *a->importance, ++importance_n;
-        if (in_ruler(a->confidence)) confidence_sum += *a->confidence, ++confidence_n;
+        if (in_ruler(a->importance)) {
+          importance_sum += *a->importance;
+          ++importance_n;
+        }
+        if (in_ruler(a->confidence)) {
+          confidence_sum += *a->confidence;
+          ++confidence_n;
+        }
       }
       const int m = readiness::effective_min_group(min_group);
       if (total < m) break;  // nothing at all, not even the total
