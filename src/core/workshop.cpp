@@ -194,26 +194,26 @@ bool valid_source_id(std::string_view s) noexcept {
 // ends, invisible characters removed and inner white space collapsed to one
 // space: the form shown on the screen, before the word forms are folded.
 std::string clean_entry(std::string_view entry) {
-  std::vector<char32_t> cps;
+  std::string out;
+  out.reserve(entry.size());
+  std::size_t end_kept = 0;  // the size of `out` after its last letter or digit
+  bool space = false;        // white space since the last character kept
   std::size_t i = 0;
   while (i < entry.size()) {
     const char32_t c = next_cp(entry, i);
-    if (!is_ignorable(c)) cps.push_back(c);
-  }
-  const auto first = std::find_if(cps.begin(), cps.end(), is_word_char);
-  if (first == cps.end()) return {};
-  const auto last = std::find_if(cps.rbegin(), cps.rend(), is_word_char).base();
-  std::string out;
-  bool in_space = false;
-  for (auto it = first; it != last; ++it) {
-    if (is_space(*it) || is_control(*it)) {
-      in_space = true;
+    if (is_ignorable(c)) continue;
+    if (is_space(c) || is_control(c)) {
+      space = !out.empty();
       continue;
     }
-    if (in_space) out += ' ';
-    in_space = false;
-    append_utf8(out, *it);
+    const bool word = is_word_char(c);
+    if (out.empty() && !word) continue;  // leading punctuation
+    if (space) out += ' ';
+    space = false;
+    append_utf8(out, c);
+    if (word) end_kept = out.size();
   }
+  out.resize(end_kept);  // trailing punctuation
   return fold_case(out);
 }
 
@@ -233,6 +233,15 @@ std::string_view fold_forms(std::string_view word) noexcept {
     return cp_count(stem) >= 4 ? stem : word;
   }
   return word;
+}
+
+// The key of an entry already cleaned by clean_entry: its last word folded.
+std::string fold_last_word(std::string phrase) {
+  const std::size_t space = phrase.rfind(' ');
+  const std::size_t start = space == std::string::npos ? 0 : space + 1;
+  const std::string_view last = std::string_view(phrase).substr(start);
+  phrase.resize(start + fold_forms(last).size());
+  return phrase;
 }
 
 // ---------------------------------------------------------------- results
@@ -432,12 +441,7 @@ Result<AnswerInput> validate(const ActivityDef& def, AnswerInput answer) {
 // ---------------------------------------------------------------- word cloud
 
 std::string fold_word(std::string_view entry) {
-  std::string phrase = clean_entry(entry);
-  const std::size_t space = phrase.rfind(' ');
-  const std::size_t start = space == std::string::npos ? 0 : space + 1;
-  const std::string_view last = std::string_view(phrase).substr(start);
-  phrase.resize(start + fold_forms(last).size());
-  return phrase;
+  return fold_last_word(clean_entry(entry));
 }
 
 // ---------------------------------------------------------------- results
@@ -479,14 +483,18 @@ Results aggregate(const ActivityDef& def, const std::vector<StoredAnswer>& answe
       };
       std::map<std::string, Entry> entries;
       std::size_t seq = 0;
+      std::vector<std::string> keys;  // of one answer: each key counts once per answer
       for (const AnswerInput* a : visible) {
-        std::set<std::string> keys;  // each key once per answer
+        keys.clear();
         for (const auto& w : a->words) {
-          std::string key = fold_word(w);
-          if (key.empty() || !keys.insert(key).second) continue;
-          Entry& e = entries[key];
+          std::string shown = clean_entry(w);
+          if (shown.empty()) continue;
+          std::string key = fold_last_word(shown);
+          if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+          keys.push_back(key);
+          Entry& e = entries[std::move(key)];
           ++e.count;
-          auto [form, added] = e.forms.try_emplace(clean_entry(w));
+          auto [form, added] = e.forms.try_emplace(std::move(shown));
           if (added) form->second.first = seq++;
           ++form->second.count;
         }
