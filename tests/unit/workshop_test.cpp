@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "content/catalog.hpp"
 #include "core/credentials.hpp"
 
 namespace samskap::workshop {
@@ -60,6 +61,26 @@ TEST(WorkshopVocabulary, SlugsAreTheNorwegianNamesAndRoundTrip) {
   for (const char* bad :
        {"", "Ordsky", " ordsky", "ordsky ", "word_cloud", "ordsky\n", "0", "refleksjon.motstand"})
     EXPECT_EQ(parse_activity_type(bad), std::nullopt) << bad;
+}
+
+// Every error the validators give has a text in both languages
+// (content/messages/<lang>/workshop_errors.toml).
+TEST(WorkshopVocabulary, EveryErrorHasTextsInBothLanguages) {
+  std::vector<std::string> keys;
+  for (const char* e : {"prompt", "options", "label", "source", "text", "words", "value", "choice",
+                        "order", "levels", "staging", "ruler"})
+    keys.push_back(std::string("workshop.error.") + e);
+  const auto& catalog = content::Catalog::embedded();
+  for (auto lang : {Language::nb, Language::en}) {
+    const auto& m = catalog.messages(lang);
+    for (const auto& k : keys) {
+      auto it = m.find(k);
+      ASSERT_NE(it, m.end()) << k << " has no " << code(lang) << " text";
+      EXPECT_FALSE(it->second.empty()) << k;
+    }
+  }
+  for (const auto& k : keys)
+    EXPECT_NE(catalog.text(Language::nb, k), catalog.text(Language::en, k)) << k;
 }
 
 // ---------------------------------------------------------------- definitions
@@ -638,12 +659,12 @@ const FoldCase kFolds[] = {
     {"ПРИВЕТ", "ПРИВЕТ"},  // lower-casing covers Latin letters only
 };
 
-TEST(WordCloud, FoldWord) {
+TEST(WorkshopWordCloud, FoldWord) {
   for (const auto& f : kFolds)
     EXPECT_EQ(fold_word(f.entry), f.key) << f.entry;
 }
 
-TEST(WordCloud, FoldWordOfHostileBytesIsValidUtf8AndBounded) {
+TEST(WorkshopWordCloud, FoldWordOfHostileBytesIsValidUtf8AndBounded) {
   // Every byte value alone, after a letter, and in pairs: the key is always
   // valid UTF-8 and never longer than the entry needs.
   for (int a = 0; a < 256; ++a) {
@@ -667,7 +688,7 @@ StoredAnswer stored(std::string id, AnswerInput a, bool hidden = false, bool pin
   return {std::move(id), std::move(a), hidden, pinned};
 }
 
-TEST(Results, ReflectionPinnedFirstThenNewestHiddenLeftOut) {
+TEST(WorkshopResults, ReflectionPinnedFirstThenNewestHiddenLeftOut) {
   const auto def = valid_def(ActivityType::reflection);
   const std::vector<StoredAnswer> in = {
       stored("1", text("første")),
@@ -697,7 +718,7 @@ TEST(Results, ReflectionPinnedFirstThenNewestHiddenLeftOut) {
   EXPECT_FALSE(r.stages_shown);
 }
 
-TEST(Results, WordCloudCountsFoldedWordsOncePerAnswer) {
+TEST(WorkshopResults, WordCloudCountsFoldedWordsOncePerAnswer) {
   const auto def = valid_def(ActivityType::word_cloud);
   const std::vector<StoredAnswer> in = {
       stored("1", words({"Pasientene", "tillit"})),
@@ -724,7 +745,7 @@ TEST(Results, WordCloudCountsFoldedWordsOncePerAnswer) {
   EXPECT_EQ(r.words[3].count, 1);
 }
 
-TEST(Results, WordCloudDisplayTiesGoToTheShortestThenTheFirst) {
+TEST(WorkshopResults, WordCloudDisplayTiesGoToTheShortestThenTheFirst) {
   const auto def = valid_def(ActivityType::word_cloud);
   auto display = [&](std::vector<std::vector<std::string>> answers) {
     std::vector<StoredAnswer> in;
@@ -744,7 +765,7 @@ TEST(Results, WordCloudDisplayTiesGoToTheShortestThenTheFirst) {
   EXPECT_EQ(display({{"  Helse-TJENESTEN "}}), "helse-tjenesten");
 }
 
-TEST(Results, ScaleHistogramMeanAndMedian) {
+TEST(WorkshopResults, ScaleHistogramMeanAndMedian) {
   const auto def = valid_def(ActivityType::scale);
   auto run = [&](std::vector<int> values, std::vector<bool> hidden = {}) {
     std::vector<StoredAnswer> in;
@@ -784,7 +805,7 @@ TEST(Results, ScaleHistogramMeanAndMedian) {
   EXPECT_EQ(hidden.histogram[10], 0);
 }
 
-TEST(Results, ChoiceCountsInOptionOrder) {
+TEST(WorkshopResults, ChoiceCountsInOptionOrder) {
   const auto def = make_def(ActivityType::choice, {"A", "B", "C"}, true);
   const std::vector<StoredAnswer> in = {
       stored("1", choices({0, 2})),    stored("2", choices({2})),
@@ -808,7 +829,7 @@ TEST(Results, ChoiceCountsInOptionOrder) {
   EXPECT_EQ(empty.answers, 0);
 }
 
-TEST(Results, RankingBordaPointsAndMeanRanks) {
+TEST(WorkshopResults, RankingBordaPointsAndMeanRanks) {
   const auto def = make_def(ActivityType::ranking, {"A", "B", "C"});
   const std::vector<StoredAnswer> in = {
       stored("1", order({0, 1, 2})),        // A B C
@@ -850,7 +871,7 @@ TEST(Results, RankingBordaPointsAndMeanRanks) {
   EXPECT_EQ(none.ranking[0].option, "W");
 }
 
-TEST(Results, SortingCountsPerCardAndLevel) {
+TEST(WorkshopResults, SortingCountsPerCardAndLevel) {
   const auto def = make_def(ActivityType::sorting, {"Rundskriv", "Kurs", "Verksted"});
   const std::vector<StoredAnswer> in = {
       stored("1", levels({1, 2, 3})),       stored("2", levels({1, 3, 3})),
@@ -880,7 +901,7 @@ std::vector<StoredAnswer> stage_answers(const std::array<int, 6>& per_stage,
   return out;
 }
 
-TEST(Results, StageCheckInUnderTheMinimumShowsNothingNotEvenTheTotal) {
+TEST(WorkshopResults, StageCheckInUnderTheMinimumShowsNothingNotEvenTheTotal) {
   const auto def = valid_def(ActivityType::stage_checkin);
   for (int total = 0; total < 5; ++total) {
     const auto r = aggregate(def, stage_answers({total, 0, 0, 0, 0, 0}, 8, 9), 5);
@@ -906,7 +927,7 @@ TEST(Results, StageCheckInUnderTheMinimumShowsNothingNotEvenTheTotal) {
   EXPECT_EQ(aggregate(def, in, 5).answers, 5);
 }
 
-TEST(Results, StageCheckInMinimumGroupNeverBelowTheFloor) {
+TEST(WorkshopResults, StageCheckInMinimumGroupNeverBelowTheFloor) {
   const auto def = valid_def(ActivityType::stage_checkin);
   for (int configured : {INT_MIN, -1, 0, 1, 2, 3}) {
     EXPECT_FALSE(aggregate(def, stage_answers({0, 0, 2, 0, 0, 0}), configured).stages_shown)
@@ -918,7 +939,7 @@ TEST(Results, StageCheckInMinimumGroupNeverBelowTheFloor) {
   EXPECT_TRUE(aggregate(def, stage_answers({0, 0, 10, 0, 0, 0}), 10).stages_shown);
 }
 
-TEST(Results, StageCheckInHidesSmallGroupsAndTheirComplement) {
+TEST(WorkshopResults, StageCheckInHidesSmallGroupsAndTheirComplement) {
   const auto def = valid_def(ActivityType::stage_checkin);
   // One in overveielse, six in handling: the one is hidden, and so is the
   // six (else the total would tell the one); the empty stages are shown.
@@ -938,7 +959,7 @@ TEST(Results, StageCheckInHidesSmallGroupsAndTheirComplement) {
 // minimum group sizes 3..6: the shown counts are the true counts and exactly
 // those readiness::suppress allows, nothing under the minimum is shown, and
 // under the minimum in all nothing is shown at all.
-TEST(Results, StageCheckInEveryDistributionFollowsSuppress) {
+TEST(WorkshopResults, StageCheckInEveryDistributionFollowsSuppress) {
   const auto def = valid_def(ActivityType::stage_checkin);
   int checked = 0, shown_some = 0;
   std::array<int, 6> c{};
@@ -981,7 +1002,7 @@ TEST(Results, StageCheckInEveryDistributionFollowsSuppress) {
   EXPECT_GT(shown_some, 1000);
 }
 
-TEST(Results, StageCheckInRulerMeansNeedTheMinimumToo) {
+TEST(WorkshopResults, StageCheckInRulerMeansNeedTheMinimumToo) {
   const auto def = valid_def(ActivityType::stage_checkin);
   auto in = stage_answers({0, 0, 0, 6, 0, 0});
   in[0].answer.importance = 2;  // one importance: it would be that person's
@@ -995,7 +1016,7 @@ TEST(Results, StageCheckInRulerMeansNeedTheMinimumToo) {
   EXPECT_DOUBLE_EQ(*r.confidence_mean, 4.0);
 }
 
-TEST(Results, EveryTypeLeavesTheOtherFieldsEmpty) {
+TEST(WorkshopResults, EveryTypeLeavesTheOtherFieldsEmpty) {
   for (auto t : kActivityTypes) {
     const auto def = valid_def(t);
     const auto r = aggregate(def, {}, 5);
