@@ -63,12 +63,11 @@ bool protect_group(const std::vector<int>& counts, std::vector<bool>& hidden, in
 
 namespace {
 
-RulerSummary ruler_summary(const std::vector<const DashboardAnswer*>& rows, bool confidence, int m,
-                           bool enough) {
+RulerSummary ruler_summary(const std::array<int, 12>& values, int m, bool enough) {
   std::vector<int> counts(4, 0);
-  for (const auto* a : rows) {
-    auto b = band_of(confidence ? a->confidence : a->importance);
-    ++counts[b ? static_cast<std::size_t>(*b) : 3];
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    auto b = v == kRulerSkipped ? std::nullopt : band_of(static_cast<int>(v));
+    counts[b ? static_cast<std::size_t>(*b) : 3] += values[v];
   }
   auto shown = enough ? suppress(counts, m, true) : all(4, false);
   RulerSummary r;
@@ -79,19 +78,17 @@ RulerSummary ruler_summary(const std::vector<const DashboardAnswer*>& rows, bool
 }
 
 Transition transition(const std::string& from_id, const std::string& to_id,
-                      const std::map<int, Stage>& before, const std::map<int, Stage>& after,
-                      int m) {
+                      const std::array<std::array<int, 6>, 6>& matrix, int m) {
   Transition t;
   t.from_round = from_id;
   t.to_round = to_id;
   std::vector<int> cells(36, 0);
   int linked = 0;
-  for (const auto& [p, from] : before) {
-    auto it = after.find(p);
-    if (it == after.end()) continue;
-    ++linked;
-    ++cells[static_cast<std::size_t>(index(from) * 6 + index(it->second))];
-  }
+  for (std::size_t f = 0; f < 6; ++f)
+    for (std::size_t to = 0; to < 6; ++to) {
+      cells[f * 6 + to] = matrix[f][to];
+      linked += matrix[f][to];
+    }
   t.enough = linked == 0 || linked >= m;
   t.linked.count = t.enough ? std::optional<int>(linked) : std::nullopt;
 
@@ -164,61 +161,97 @@ Transition transition(const std::string& from_id, const std::string& to_id,
 
 }  // namespace
 
-Dashboard aggregate(const std::vector<DashboardRound>& rounds,
-                    const std::vector<DashboardAnswer>& answers, int configured_min_group) {
+DashboardCounts count(const std::vector<DashboardRound>& rounds,
+                      const std::vector<DashboardAnswer>& answers) {
+  DashboardCounts out;
+  out.rounds.resize(rounds.size());
+  if (!rounds.empty()) out.transitions.resize(rounds.size() - 1);
+  std::map<std::string, std::size_t> position;
+  for (std::size_t r = 0; r < rounds.size(); ++r)
+    position.emplace(rounds[r].id, r);
+  const auto ruler = [](std::optional<int> v) {
+    return v && *v >= 0 && *v <= 10 ? static_cast<std::size_t>(*v) : kRulerSkipped;
+  };
+  // Each linked participant's stage per round.
+  std::vector<std::map<int, Stage>> stage_of_participant(rounds.size());
+  for (const auto& a : answers) {
+    auto it = position.find(a.round_id);
+    if (it == position.end()) continue;
+    auto& c = out.rounds[it->second];
+    ++c.stages[a.stage ? static_cast<std::size_t>(index(*a.stage)) : 6];
+    ++c.importance[ruler(a.importance)];
+    ++c.confidence[ruler(a.confidence)];
+    ++c.units[a.unit_id];
+    if (a.participant > 0 && a.stage) stage_of_participant[it->second][a.participant] = *a.stage;
+  }
+  for (std::size_t r = 1; r < rounds.size(); ++r)
+    for (const auto& [p, from] : stage_of_participant[r - 1]) {
+      auto it = stage_of_participant[r].find(p);
+      if (it == stage_of_participant[r].end()) continue;
+      ++out.transitions[r - 1][static_cast<std::size_t>(index(from))]
+                       [static_cast<std::size_t>(index(it->second))];
+    }
+  return out;
+}
+
+Dashboard aggregate(const std::vector<DashboardRound>& rounds, const DashboardCounts& counts,
+                    int configured_min_group) {
   Dashboard d;
   const int m = effective_min_group(configured_min_group);
   d.min_group = m;
+  const RoundCounts none;
 
-  std::map<std::string, std::vector<const DashboardAnswer*>> by_round;
-  for (const auto& a : answers)
-    by_round[a.round_id].push_back(&a);
-
-  for (const auto& round : rounds) {
-    const auto& rows = by_round[round.id];
+  for (std::size_t r = 0; r < rounds.size(); ++r) {
+    const auto& round = rounds[r];
+    const auto& c = r < counts.rounds.size() ? counts.rounds[r] : none;
     RoundSummary s;
     s.round_id = round.id;
-    const int total = static_cast<int>(rows.size());
+    const int total = std::accumulate(c.stages.begin(), c.stages.end(), 0);
     s.enough = total == 0 || total >= m;
     s.answers.count = s.enough ? std::optional<int>(total) : std::nullopt;
 
     // Stages (+ unstaged).
-    std::vector<int> stages(7, 0);
-    for (const auto* a : rows)
-      ++stages[a->stage ? static_cast<std::size_t>(index(*a->stage)) : 6];
+    std::vector<int> stages(c.stages.begin(), c.stages.end());
     auto shown = s.enough ? suppress(stages, m, true) : all(7, false);
     std::vector<int> six(stages.begin(), stages.begin() + 6);
     fill(s.stages, six, shown);
     s.unstaged.count = shown[6] ? std::optional<int>(stages[6]) : std::nullopt;
 
-    s.importance = ruler_summary(rows, false, m, s.enough);
-    s.confidence = ruler_summary(rows, true, m, s.enough);
+    s.importance = ruler_summary(c.importance, m, s.enough);
+    s.confidence = ruler_summary(c.confidence, m, s.enough);
 
     // Units (+ no unit given). An answer naming a unit the round does not
     // list counts as "no unit".
     std::vector<int> units(round.unit_ids.size() + 1, 0);
-    for (const auto* a : rows) {
-      auto it = std::find(round.unit_ids.begin(), round.unit_ids.end(), a->unit_id);
-      ++units[a->unit_id.empty() || it == round.unit_ids.end()
-                  ? round.unit_ids.size()
-                  : static_cast<std::size_t>(it - round.unit_ids.begin())];
+    for (const auto& [unit_id, n] : c.units) {
+      auto it = std::find(round.unit_ids.begin(), round.unit_ids.end(), unit_id);
+      units[unit_id.empty() || it == round.unit_ids.end()
+                ? round.unit_ids.size()
+                : static_cast<std::size_t>(it - round.unit_ids.begin())] += n;
     }
     auto ushown = s.enough ? suppress(units, m, true) : all(units.size(), false);
-    for (std::size_t k = 0; k < units.size(); ++k)
-      s.units.push_back({k < round.unit_ids.size() ? round.unit_ids[k] : std::string{},
-                         {ushown[k] ? std::optional<int>(units[k]) : std::nullopt}});
+    for (std::size_t k = 0; k < units.size(); ++k) {
+      UnitCount u;
+      u.unit_id = k < round.unit_ids.size() ? round.unit_ids[k] : std::string{};
+      u.count.count = ushown[k] ? std::optional<int>(units[k]) : std::nullopt;
+      if (k < round.invited.size() && round.invited[k] && *round.invited[k] >= 0) {
+        const int invited = *round.invited[k];
+        u.invited = invited;
+        // A rate only beside a shown count (it would tell the count).
+        if (u.count.count && invited > 0)
+          u.rate_percent = static_cast<int>((200LL * *u.count.count + invited) / (2LL * invited));
+      }
+      s.units.push_back(std::move(u));
+    }
     d.rounds.push_back(std::move(s));
   }
 
   // Transitions between consecutive rounds, for linked participants.
   std::optional<int> relapses = 0;
+  const std::array<std::array<int, 6>, 6> empty{};
   for (std::size_t r = 1; r < rounds.size(); ++r) {
-    std::map<int, Stage> before, after;
-    for (const auto* a : by_round[rounds[r - 1].id])
-      if (a->participant > 0 && a->stage) before[a->participant] = *a->stage;
-    for (const auto* a : by_round[rounds[r].id])
-      if (a->participant > 0 && a->stage) after[a->participant] = *a->stage;
-    auto t = transition(rounds[r - 1].id, rounds[r].id, before, after, m);
+    const auto& cells = r - 1 < counts.transitions.size() ? counts.transitions[r - 1] : empty;
+    auto t = transition(rounds[r - 1].id, rounds[r].id, cells, m);
     const auto& rel = t.moves[3];
     if (relapses && !rel.suppressed())
       *relapses += *rel.count;
@@ -228,6 +261,11 @@ Dashboard aggregate(const std::vector<DashboardRound>& rounds,
   }
   d.relapses.count = relapses;
   return d;
+}
+
+Dashboard aggregate(const std::vector<DashboardRound>& rounds,
+                    const std::vector<DashboardAnswer>& answers, int configured_min_group) {
+  return aggregate(rounds, count(rounds, answers), configured_min_group);
 }
 
 // ---------------------------------------------------------------- CSV

@@ -28,6 +28,7 @@
 //   shown (so it tells nothing the cells do not).
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ namespace samskap::readiness {
 struct Cell {
   std::optional<int> count;
   bool suppressed() const noexcept { return !count.has_value(); }
+  bool operator==(const Cell&) const = default;
 };
 
 // One answer as the dashboard needs it (nothing that identifies anyone).
@@ -55,6 +57,29 @@ struct DashboardAnswer {
 struct DashboardRound {
   std::string id;
   std::vector<std::string> unit_ids;  // the round's units
+  // How many each unit invited (its head count), parallel to unit_ids;
+  // nullopt when not given. May be shorter than unit_ids (missing = none).
+  std::vector<std::optional<int>> invited = {};
+};
+
+// The raw counts the dashboard is made of, before any suppression. Built
+// either from every answer (count()) or from the tallies the store keeps at
+// submit time; aggregate() gives the same Dashboard for equal counts.
+inline constexpr std::size_t kRulerSkipped = 11;  // index of "skipped" in a ruler's counts
+struct RoundCounts {
+  std::array<int, 7> stages{};       // kStages order, then "unstaged"
+  std::array<int, 12> importance{};  // by value 0..10, then skipped (kRulerSkipped)
+  std::array<int, 12> confidence{};
+  std::map<std::string, int> units;  // by the unit id the answer gave, "" none
+  bool operator==(const RoundCounts&) const = default;
+};
+struct DashboardCounts {
+  std::vector<RoundCounts> rounds;  // parallel to the rounds, oldest first
+  // cells[from][to] between rounds k and k+1 (index(Stage) order), for
+  // participants with a private code who answered both; size rounds - 1
+  // (or 0 without rounds).
+  std::vector<std::array<std::array<int, 6>, 6>> transitions;
+  bool operator==(const DashboardCounts&) const = default;
 };
 
 // The ruler bands.
@@ -65,11 +90,18 @@ std::optional<Band> band_of(std::optional<int> ruler) noexcept;
 struct RulerSummary {
   std::array<Cell, 3> bands;  // kBands order
   Cell skipped;
+  bool operator==(const RulerSummary&) const = default;
 };
 
 struct UnitCount {
   std::string unit_id;  // empty: "no unit given"
   Cell count;
+  std::optional<int> invited;  // the head count given for the round, if any
+  // Answers per 100 invited, rounded to the nearest whole number: only when
+  // the count is shown and a head count above 0 was given (a hidden count
+  // shows no rate either). May exceed 100 when the head count was low.
+  std::optional<int> rate_percent;
+  bool operator==(const UnitCount&) const = default;
 };
 
 struct RoundSummary {
@@ -82,6 +114,7 @@ struct RoundSummary {
   Cell unstaged;
   RulerSummary importance, confidence;
   std::vector<UnitCount> units;  // the round's units in the given order, then "no unit"
+  bool operator==(const RoundSummary&) const = default;
 };
 
 struct Transition {
@@ -92,6 +125,7 @@ struct Transition {
   std::array<std::array<Cell, 6>, 6> matrix;
   // same, forward, backward, relapse (Move order).
   std::array<Cell, 4> moves;
+  bool operator==(const Transition&) const = default;
 };
 
 struct Dashboard {
@@ -101,13 +135,22 @@ struct Dashboard {
   // Relapses over all transitions: shown only when every transition's relapse
   // count is shown (else suppressed).
   Cell relapses;
+  bool operator==(const Dashboard&) const = default;
 };
 
 inline constexpr std::array kMoves = {Move::same, Move::forward, Move::backward, Move::relapse};
 
-// Aggregates `answers` of `rounds` (oldest first). Answers of rounds not in
-// the list are ignored. `configured_min_group` goes through
-// effective_min_group.
+// The raw counts of `answers` of `rounds` (oldest first): the plain
+// recomputation. Answers of rounds not in the list are ignored.
+DashboardCounts count(const std::vector<DashboardRound>& rounds,
+                      const std::vector<DashboardAnswer>& answers);
+
+// The dashboard of `rounds` (oldest first) from their raw counts (parallel
+// to `rounds`; missing entries count as none), with the privacy rules
+// applied. `configured_min_group` goes through effective_min_group.
+Dashboard aggregate(const std::vector<DashboardRound>& rounds, const DashboardCounts& counts,
+                    int configured_min_group);
+// The same from every answer: aggregate(rounds, count(rounds, answers), m).
 Dashboard aggregate(const std::vector<DashboardRound>& rounds,
                     const std::vector<DashboardAnswer>& answers, int configured_min_group);
 

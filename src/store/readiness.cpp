@@ -119,21 +119,124 @@ struct RoundRow {
 std::vector<RoundUnit> load_units(soci::session& s, const std::string& round_id) {
   std::vector<RoundUnit> out;
   std::string r = round_id, id, name;
+  int invited = 0;
+  soci::indicator invited_ind = soci::i_null;
   soci::statement st =
-      (s.prepare << "SELECT u.id, u.name FROM readiness_round_units ru JOIN units u ON u.id = "
-                    "ru.unit_id WHERE ru.round_id = :r ORDER BY u.name, u.id",
-       soci::use(r), soci::into(id), soci::into(name));
+      (s.prepare << "SELECT u.id, u.name, ru.invited FROM readiness_round_units ru JOIN units u "
+                    "ON u.id = ru.unit_id WHERE ru.round_id = :r ORDER BY u.name, u.id",
+       soci::use(r), soci::into(id), soci::into(name), soci::into(invited, invited_ind));
   st.execute();
   while (st.fetch())
-    out.push_back({id, name});
+    out.push_back(
+        {id, name, invited_ind == soci::i_ok ? std::optional<int>(invited) : std::nullopt});
   return out;
 }
 
+// A round's answers, from its tallies (every answer has one 'stage' tally).
 int count_answers(soci::session& s, const std::string& round_id) {
   long long n = 0;
+  soci::indicator ind = soci::i_null;
   std::string r = round_id;
-  s << "SELECT COUNT(*) FROM readiness_answers WHERE round_id = :r", soci::use(r), soci::into(n);
-  return static_cast<int>(n);
+  s << "SELECT SUM(n) FROM readiness_tallies WHERE round_id = :r AND kind = 'stage'", soci::use(r),
+      soci::into(n, ind);
+  return ind == soci::i_ok ? static_cast<int>(n) : 0;
+}
+
+// The initiative's round ids oldest first: created_at, then id descending.
+// The dashboard shows rounds in this order and readiness_moves pairs
+// consecutive ones. (created_at is fixed-width ISO text, so text order is
+// time order.)
+std::vector<std::string> ordered_rounds(soci::session& s, const std::string& initiative_id) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::string i = initiative_id, id, at;
+  soci::statement st =
+      (s.prepare << "SELECT id, created_at FROM readiness_rounds WHERE initiative_id = :i",
+       soci::use(i), soci::into(id), soci::into(at));
+  st.execute();
+  while (st.fetch())
+    rows.emplace_back(at, id);
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  });
+  std::vector<std::string> out;
+  for (auto& r : rows)
+    out.push_back(std::move(r.second));
+  return out;
+}
+
+// ---------------------------------------------------------------- tallies
+// (migrations/0008_readiness_tallies.sql)
+
+// What one answer adds to the tallies (or takes away when replaced).
+struct Counted {
+  std::string staging;  // slug
+  std::optional<int> importance, confidence;
+  std::string unit_id;          // empty: none
+  std::string participant_key;  // empty: anonymous
+};
+
+std::string ruler_value(std::optional<int> v) {
+  return v ? std::to_string(*v) : std::string();
+}
+
+void tally(soci::session& s, const std::string& round_id, const char* kind,
+           const std::string& value, int delta) {
+  std::string r = round_id, k = kind, v = value;
+  int d = delta;
+  // A decrement is an UPDATE: the CHECK (n >= 0) refuses a proposed row of
+  // -1 before ON CONFLICT is looked at. (The answer taken away was counted,
+  // so its tally exists; the CHECK catches a count going below 0.)
+  if (d < 0)
+    s << "UPDATE readiness_tallies SET n = n + :d WHERE round_id = :r AND kind = :k AND value = "
+         ":v",
+        soci::use(d), soci::use(r), soci::use(k), soci::use(v);
+  else
+    s << "INSERT INTO readiness_tallies (round_id, kind, value, n) VALUES (:r, :k, :v, :d) "
+         "ON CONFLICT (round_id, kind, value) DO UPDATE SET n = readiness_tallies.n + excluded.n",
+        soci::use(r), soci::use(k), soci::use(v), soci::use(d);
+}
+
+void tally_move(soci::session& s, const std::string& from_round, const std::string& to_round,
+                const std::string& from_staging, const std::string& to_staging, int delta) {
+  std::string fr = from_round, tr = to_round, fs = from_staging, ts = to_staging;
+  int d = delta;
+  if (d < 0)
+    s << "UPDATE readiness_moves SET n = n + :d WHERE from_round = :fr AND to_round = :tr AND "
+         "from_staging = :fs AND to_staging = :ts",
+        soci::use(d), soci::use(fr), soci::use(tr), soci::use(fs), soci::use(ts);
+  else
+    s << "INSERT INTO readiness_moves (from_round, to_round, from_staging, to_staging, n) VALUES "
+         "(:fr, :tr, :fs, :ts, :d) ON CONFLICT (from_round, to_round, from_staging, to_staging) "
+         "DO UPDATE SET n = readiness_moves.n + excluded.n",
+        soci::use(fr), soci::use(tr), soci::use(fs), soci::use(ts), soci::use(d);
+}
+
+// The staging slug `key` answered in `round_id`, if any.
+std::optional<std::string> staging_of(soci::session& s, const std::string& round_id,
+                                      const std::string& key) {
+  std::string r = round_id, k = key, staging;
+  s << "SELECT staging FROM readiness_answers WHERE round_id = :r AND participant_key = :k",
+      soci::use(r), soci::use(k), soci::into(staging);
+  if (!s.got_data()) return std::nullopt;
+  return staging;
+}
+
+// Adds (delta +1) or takes away (-1) answer `a` of round `round_id` in the
+// tallies, and its links to the same participant's answers in the rounds
+// just before and after it (`previous`, `next`; empty when none).
+void count_answer(soci::session& s, const std::string& round_id, const Counted& a, int delta,
+                  const std::string& previous, const std::string& next) {
+  tally(s, round_id, "stage", a.staging, delta);
+  tally(s, round_id, "importance", ruler_value(a.importance), delta);
+  tally(s, round_id, "confidence", ruler_value(a.confidence), delta);
+  tally(s, round_id, "unit", a.unit_id, delta);
+  if (a.participant_key.empty()) return;
+  if (!previous.empty())
+    if (auto before = staging_of(s, previous, a.participant_key))
+      tally_move(s, previous, round_id, *before, a.staging, delta);
+  if (!next.empty())
+    if (auto after = staging_of(s, next, a.participant_key))
+      tally_move(s, round_id, next, a.staging, *after, delta);
 }
 
 // The round `round_id` of initiative `initiative_id`, when the caller reaches
@@ -262,6 +365,9 @@ Result<ReadinessRound> ReadinessRepository::create_round(const Actor& who,
     return Error::invalid("readiness.error.units", "too many units");
   for (const auto& u : units)
     if (!plausible_id(u)) return Error::invalid("readiness.error.units", "not a unit id");
+  for (const auto& [u, n] : draft.invited)
+    if (!units.contains(u) || n < 0 || n > kMaxInvited)
+      return Error::invalid("readiness.error.invited", "head count 0..100000 of a chosen unit");
   if (!plausible_id(initiative_id)) return missing_round();
   std::optional<Error> refused;
   std::optional<ReadinessRound> out;
@@ -300,8 +406,23 @@ Result<ReadinessRound> ReadinessRepository::create_round(const Actor& who,
             soci::use(by), soci::use(when);
         for (const auto& u : units) {
           std::string uid = u;
-          s << "INSERT INTO readiness_round_units (round_id, unit_id) VALUES (:r, :u)",
-              soci::use(rid), soci::use(uid);
+          auto given = draft.invited.find(u);
+          int invited = given == draft.invited.end() ? 0 : given->second;
+          soci::indicator invited_ind = given == draft.invited.end() ? soci::i_null : soci::i_ok;
+          s << "INSERT INTO readiness_round_units (round_id, unit_id, invited) VALUES (:r, :u, "
+               ":n)",
+              soci::use(rid), soci::use(uid), soci::use(invited, invited_ind);
+        }
+        // Rounds created within the same second are ordered by id, so the
+        // new round may fall between two others: they are no longer
+        // consecutive, and their moves no longer count (the new round has
+        // no answers, so its own pairs are empty).
+        const auto order = ordered_rounds(s, initiative_id);
+        const auto at = std::find(order.begin(), order.end(), id);
+        if (at != order.end() && at != order.begin() && at + 1 != order.end()) {
+          std::string before = *(at - 1), after = *(at + 1);
+          s << "DELETE FROM readiness_moves WHERE from_round = :f AND to_round = :t",
+              soci::use(before), soci::use(after);
         }
         out = load_round(s, who, initiative_id, id);
       });
@@ -338,9 +459,9 @@ Result<std::vector<ReadinessRound>> ReadinessRepository::rounds(const Actor& who
       std::string rid;
       long long n = 0;
       soci::statement cs =
-          (s.prepare << "SELECT a.round_id, COUNT(*) FROM readiness_answers a JOIN "
-                        "readiness_rounds r ON r.id = a.round_id WHERE r.initiative_id = :i "
-                        "GROUP BY a.round_id",
+          (s.prepare << "SELECT t.round_id, SUM(t.n) FROM readiness_tallies t JOIN "
+                        "readiness_rounds r ON r.id = t.round_id WHERE r.initiative_id = :i "
+                        "AND t.kind = 'stage' GROUP BY t.round_id",
            soci::use(i), soci::into(rid), soci::into(n));
       cs.execute();
       while (cs.fetch())
@@ -493,6 +614,92 @@ Result<std::vector<ReadinessAnswerRow>> ReadinessRepository::answers(
   }
 }
 
+Result<ReadinessCounts> ReadinessRepository::counts(const Actor& who,
+                                                    const std::string& initiative_id) {
+  if (!plausible_id(initiative_id)) return missing_round();
+  try {
+    std::optional<ReadinessCounts> out;
+    db_.with_session([&](soci::session& s) {
+      if (detail::reach(s, who, initiative_id) == Reach::none) return;
+      ReadinessCounts c;
+      const auto order = ordered_rounds(s, initiative_id);
+      std::map<std::string, std::size_t> position;
+      for (const auto& id : order) {
+        position.emplace(id, c.rounds.size());
+        c.rounds.push_back({id, {}, {}});
+      }
+      c.counts.rounds.resize(order.size());
+      if (!order.empty()) c.counts.transitions.resize(order.size() - 1);
+      std::string i = initiative_id, rid, a, b, kind, value;
+      int n = 0;
+      soci::indicator ind = soci::i_null;
+      {
+        soci::statement st =
+            (s.prepare << "SELECT ru.round_id, u.id, ru.invited FROM readiness_round_units ru "
+                          "JOIN units u ON u.id = ru.unit_id JOIN readiness_rounds r ON r.id = "
+                          "ru.round_id WHERE r.initiative_id = :i ORDER BY u.name, u.id",
+             soci::use(i), soci::into(rid), soci::into(a), soci::into(n, ind));
+        st.execute();
+        while (st.fetch()) {
+          auto& round = c.rounds[position.at(rid)];
+          round.unit_ids.push_back(a);
+          round.invited.push_back(ind == soci::i_ok ? std::optional<int>(n) : std::nullopt);
+        }
+      }
+      {
+        soci::statement st =
+            (s.prepare << "SELECT t.round_id, t.kind, t.value, t.n FROM readiness_tallies t JOIN "
+                          "readiness_rounds r ON r.id = t.round_id WHERE r.initiative_id = :i",
+             soci::use(i), soci::into(rid), soci::into(kind), soci::into(value), soci::into(n));
+        st.execute();
+        while (st.fetch()) {
+          auto& rc = c.counts.rounds[position.at(rid)];
+          if (kind == "stage") {
+            const auto st_ = readiness::stage_for(readiness::parse_staging_answer(value).value_or(
+                readiness::StagingAnswer::no_plans));
+            rc.stages[static_cast<std::size_t>(readiness::index(st_))] += n;
+          } else if (kind == "importance" || kind == "confidence") {
+            auto& counts = kind == "importance" ? rc.importance : rc.confidence;
+            int v = -1;
+            if (!value.empty() && value.size() <= 2 &&
+                std::all_of(value.begin(), value.end(),
+                            [](char ch) { return ch >= '0' && ch <= '9'; }))
+              v = std::stoi(value);
+            counts[v >= 0 && v <= 10 ? static_cast<std::size_t>(v) : readiness::kRulerSkipped] += n;
+          } else if (kind == "unit") {
+            if (n != 0) rc.units[value] += n;
+          }
+        }
+      }
+      {
+        std::string from_staging, to_staging;
+        soci::statement st =
+            (s.prepare << "SELECT m.from_round, m.to_round, m.from_staging, m.to_staging, m.n "
+                          "FROM readiness_moves m JOIN readiness_rounds r ON r.id = m.from_round "
+                          "WHERE r.initiative_id = :i",
+             soci::use(i), soci::into(a), soci::into(b), soci::into(from_staging),
+             soci::into(to_staging), soci::into(n));
+        st.execute();
+        while (st.fetch()) {
+          const auto k = position.at(a);
+          if (k + 1 >= order.size() || order[k + 1] != b) continue;  // not consecutive
+          const auto stage = [](const std::string& slug) {
+            return static_cast<std::size_t>(readiness::index(
+                readiness::stage_for(readiness::parse_staging_answer(slug).value_or(
+                    readiness::StagingAnswer::no_plans))));
+          };
+          c.counts.transitions[k][stage(from_staging)][stage(to_staging)] += n;
+        }
+      }
+      out = std::move(c);
+    });
+    if (!out) return missing_round();
+    return std::move(*out);
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+}
+
 Result<std::vector<std::string>> ReadinessRepository::reflections(const Actor& who,
                                                                   const std::string& initiative_id,
                                                                   int min_group) {
@@ -505,8 +712,9 @@ Result<std::vector<std::string>> ReadinessRepository::reflections(const Actor& w
       std::string i = initiative_id;
       long long n = 0, largest = 0;
       soci::statement cs =
-          (s.prepare << "SELECT COUNT(*) FROM readiness_answers a JOIN readiness_rounds r ON r.id "
-                        "= a.round_id WHERE r.initiative_id = :i GROUP BY a.round_id",
+          (s.prepare << "SELECT SUM(t.n) FROM readiness_tallies t JOIN readiness_rounds r ON r.id "
+                        "= t.round_id WHERE r.initiative_id = :i AND t.kind = 'stage' GROUP BY "
+                        "t.round_id",
            soci::use(i), soci::into(n));
       cs.execute();
       while (cs.fetch())
@@ -587,13 +795,26 @@ Result<Submitted> ReadinessRepository::submit(std::string_view join_code,
       refused.reset();
       out.reset();
       db_.with_transaction([&](soci::session& s) {
-        // Take the write lock first (see detail::lock_initiative).
-        std::string c = code;
-        s << "UPDATE readiness_rounds SET version = version WHERE join_code = :c", soci::use(c);
+        // Take the initiative's write lock first (see detail::lock_initiative):
+        // the tallies link answers across its rounds, so two answers of one
+        // initiative must not be counted at the same time (PostgreSQL; a
+        // SQLite transaction holds the write lock from its start). Then read
+        // the round again: a reopened round may have taken a new code.
         auto r = round_by_code(s, code);
         if (!r) {
           refused = unknown_code();
           return;
+        }
+        detail::lock_initiative(s, r->initiative);
+        for (std::string locked = r->initiative;;) {
+          r = round_by_code(s, code);
+          if (!r) {
+            refused = unknown_code();
+            return;
+          }
+          if (r->initiative == locked) break;
+          locked = r->initiative;
+          detail::lock_initiative(s, locked);
         }
         if (r->status != "open") {
           refused = Error{ErrorCode::conflict, "readiness.error.round_closed", "round is closed"};
@@ -620,19 +841,43 @@ Result<Submitted> ReadinessRepository::submit(std::string_view join_code,
 
         Submitted result;
         std::string rid = r->id;
-        for (const std::string* key : {&pkey, &dkey}) {
-          if (key->empty()) continue;
-          std::string k = *key;
-          long long n = 0;
-          const char* column = key == &pkey ? "participant_key" : "device_key";
-          s << std::string("SELECT COUNT(*) FROM readiness_answers WHERE round_id = :r AND ") +
-                   column + " = :k",
-              soci::use(rid), soci::use(k), soci::into(n);
-          if (n == 0) continue;
-          result.replaced = true;
-          s << std::string("DELETE FROM readiness_answers WHERE round_id = :r AND ") + column +
-                   " = :k",
-              soci::use(rid), soci::use(k);
+        // The rounds just before and after this one, for the moves.
+        std::string previous, next;
+        {
+          const auto order = ordered_rounds(s, r->initiative);
+          const auto at = std::find(order.begin(), order.end(), rid);
+          if (at != order.end() && at != order.begin()) previous = *(at - 1);
+          if (at != order.end() && at + 1 != order.end()) next = *(at + 1);
+        }
+        // Replace an earlier answer with the same private code or from the
+        // same phone (one or two rows): take each out of the tallies first.
+        {
+          std::vector<std::pair<std::string, Counted>> earlier;
+          std::string id, unit, staging, key, pk = pkey, dk = dkey;
+          int importance = 0, confidence = 0;
+          soci::indicator unit_ind = soci::i_null, imp_ind = soci::i_null, conf_ind = soci::i_null,
+                          key_ind = soci::i_null;
+          // An absent key is '' here, which no stored key equals.
+          soci::statement st =
+              (s.prepare << "SELECT id, unit_id, staging, importance, confidence, participant_key "
+                            "FROM readiness_answers WHERE round_id = :r AND (participant_key = "
+                            ":pk OR device_key = :dk)",
+               soci::use(rid), soci::use(pk), soci::use(dk), soci::into(id),
+               soci::into(unit, unit_ind), soci::into(staging), soci::into(importance, imp_ind),
+               soci::into(confidence, conf_ind), soci::into(key, key_ind));
+          st.execute();
+          while (st.fetch())
+            earlier.push_back(
+                {id,
+                 {staging, imp_ind == soci::i_ok ? std::optional<int>(importance) : std::nullopt,
+                  conf_ind == soci::i_ok ? std::optional<int>(confidence) : std::nullopt,
+                  unit_ind == soci::i_ok ? unit : std::string(),
+                  key_ind == soci::i_ok ? key : std::string()}});
+          for (auto& [old_id, old] : earlier) {
+            result.replaced = true;
+            s << "DELETE FROM readiness_answers WHERE id = :id", soci::use(old_id);
+            count_answer(s, rid, old, -1, previous, next);
+          }
         }
 
         std::string id = new_id(), unit = answer.unit_id, staging(readiness::slug(*answer.staging)),
@@ -649,6 +894,8 @@ Result<Submitted> ReadinessRepository::submit(std::string_view join_code,
             soci::use(id), soci::use(rid), soci::use(unit, unit_ind), soci::use(staging),
             soci::use(importance, imp_ind), soci::use(confidence, conf_ind), soci::use(reflection),
             soci::use(oric), soci::use(pkey, pkey_ind), soci::use(dkey, dkey_ind), soci::use(day);
+        count_answer(s, rid, {staging, answer.importance, answer.confidence, unit, pkey}, +1,
+                     previous, next);
         result.staging =
             readiness::stage_of({answer.staging, answer.importance, answer.confidence});
         out = std::move(result);

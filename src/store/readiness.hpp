@@ -28,6 +28,7 @@
 // All methods block (database); call them from worker threads. Thread-safe.
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@
 #include "core/error.hpp"
 #include "core/initiative.hpp"
 #include "core/readiness.hpp"
+#include "core/readiness_dashboard.hpp"
 #include "store/database.hpp"
 #include "store/initiatives.hpp"
 
@@ -47,10 +49,12 @@ inline constexpr std::size_t kRoundMaxUnits = 200;
 inline constexpr std::size_t kReflectionMaxBytes = 2000;
 inline constexpr std::size_t kJoinCodeLength = 8;
 inline constexpr std::size_t kDeviceTokenMaxBytes = 200;
+inline constexpr int kMaxInvited = 100000;  // a unit's head count for a round
 
 struct RoundUnit {
   std::string id;
   std::string name;
+  std::optional<int> invited = {};  // how many the unit invited (head count), when given
 };
 
 struct ReadinessRound {
@@ -73,6 +77,9 @@ struct RoundDraft {
   std::string title;                  // required, ≤200 bytes, one line
   std::vector<std::string> unit_ids;  // units of the initiative's organisation (≤200; may be empty)
   bool include_oric = false;
+  // Optional head count per unit (how many were invited), 0..kMaxInvited,
+  // only for units in unit_ids: invalid_input "readiness.error.invited".
+  std::map<std::string, int> invited = {};
 };
 
 // What a participant's phone sees of a round.
@@ -116,6 +123,17 @@ struct ReadinessAnswerRow {
   // result for one initiative (numbered by the keys' hash order).
   int participant = 0;
   bool has_reflection = false;
+};
+
+// What the dashboard is made of: the initiative's rounds oldest first (the
+// order the dashboard shows and transitions pair: created_at, then id
+// descending), each with its units by name and their head counts, and the
+// raw counts parallel to them, read from the tallies submit keeps (a few
+// dozen rows, however many answered). Equal to readiness::count() over
+// answers() — the tests and the benchmark check it.
+struct ReadinessCounts {
+  std::vector<readiness::DashboardRound> rounds;
+  readiness::DashboardCounts counts;
 };
 
 // The join code alphabet: upper-case letters and digits without look-alikes
@@ -165,6 +183,9 @@ class ReadinessRepository {
   Result<std::vector<ReadinessAnswerRow>> answers(const Actor& who,
                                                   const std::string& initiative_id,
                                                   const std::string& round_id = {});
+  // The dashboard's rounds and raw counts (ReadinessCounts), from the
+  // tallies. The caller applies the privacy rules (readiness::aggregate).
+  Result<ReadinessCounts> counts(const Actor& who, const std::string& initiative_id);
   // The free-text reflections of every round of the initiative, sorted by
   // text (so their order links them to nothing), and only when the group
   // is at least effective_min_group(min_group); else empty. The group is

@@ -4,8 +4,11 @@
 // code with every check (nothing saved on error), replacement of a second
 // answer from one phone or one private code, linking by private code within
 // one initiative only, the dashboard's rows without identifying data, free
-// text only at the minimum group size, and the columns of the answer table
-// (the day only; no time, address or user agent).
+// text only at the minimum group size, the columns of the answer table
+// (the day only; no time, address or user agent), the dashboard's tallies
+// kept at submit against a plain recount (random answers with replacements,
+// rounds created between others, and the migration's count of answers given
+// before it), and the head counts per unit.
 
 #include "store/readiness.hpp"
 
@@ -16,6 +19,7 @@
 #include <atomic>
 #include <climits>
 #include <map>
+#include <random>
 #include <regex>
 #include <set>
 #include <thread>
@@ -640,6 +644,228 @@ TEST_P(ReadinessStoreTest, DeletingTheInitiativeDeletesItsRounds) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_round_units"), 0);
   EXPECT_EQ(answer_rows(), 0);
   EXPECT_EQ(repo().public_round(r.join_code).error().message_key, "readiness.error.code_unknown");
+}
+
+// ---------------------------------------------------------------- tallies
+
+// The dashboard's counts as the store keeps them at submit time must equal a
+// plain recomputation from every answer (readiness::count), raw and after
+// the privacy rules, and come in the dashboard's round order (the order the
+// page used before: created_at, then the newest-first list reversed).
+void expect_counts_equal_recount(ReadinessRepository repo, const Actor& who,
+                                 const std::string& initiative) {
+  auto c = repo.counts(who, initiative);
+  ASSERT_TRUE(c.ok()) << c.error().detail;
+  auto list = repo.rounds(who, initiative);
+  ASSERT_TRUE(list.ok());
+  std::reverse(list->begin(), list->end());
+  std::stable_sort(list->begin(), list->end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+  ASSERT_EQ(c->rounds.size(), list->size());
+  for (std::size_t k = 0; k < list->size(); ++k) {
+    EXPECT_EQ(c->rounds[k].id, (*list)[k].id) << k;
+    ASSERT_EQ(c->rounds[k].unit_ids.size(), (*list)[k].units.size());
+    for (std::size_t u = 0; u < c->rounds[k].unit_ids.size(); ++u) {
+      EXPECT_EQ(c->rounds[k].unit_ids[u], (*list)[k].units[u].id);
+      EXPECT_EQ(c->rounds[k].invited[u], (*list)[k].units[u].invited);
+    }
+  }
+  auto rows = repo.answers(who, initiative);
+  ASSERT_TRUE(rows.ok());
+  std::vector<readiness::DashboardAnswer> answers;
+  for (const auto& a : *rows)
+    answers.push_back({a.round_id, a.unit_id, readiness::stage_for(a.staging), a.importance,
+                       a.confidence, a.participant});
+  const auto plain = readiness::count(c->rounds, answers);
+  ASSERT_EQ(c->counts.rounds.size(), plain.rounds.size());
+  for (std::size_t k = 0; k < plain.rounds.size(); ++k) {
+    EXPECT_EQ(c->counts.rounds[k].stages, plain.rounds[k].stages) << "round " << k;
+    EXPECT_EQ(c->counts.rounds[k].importance, plain.rounds[k].importance) << "round " << k;
+    EXPECT_EQ(c->counts.rounds[k].confidence, plain.rounds[k].confidence) << "round " << k;
+    EXPECT_EQ(c->counts.rounds[k].units, plain.rounds[k].units) << "round " << k;
+  }
+  ASSERT_EQ(c->counts.transitions.size(), plain.transitions.size());
+  for (std::size_t k = 0; k < plain.transitions.size(); ++k)
+    EXPECT_EQ(c->counts.transitions[k], plain.transitions[k]) << "transition " << k;
+  EXPECT_TRUE(c->counts == plain);
+  for (int m : {3, 5})
+    EXPECT_TRUE(readiness::aggregate(c->rounds, c->counts, m) ==
+                readiness::aggregate(c->rounds, answers, m));
+}
+
+TEST_P(ReadinessStoreTest, TalliesKeptAtSubmitEqualAPlainRecount) {
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  // Rounds created in the same second are ordered by id, so a new round can
+  // fall between two others; a round from a clock behind lands earlier.
+  std::vector<ReadinessRound> rounds;
+  rounds.push_back(new_round("R1"));
+  rounds.push_back(new_round("R2"));
+  clock_.advance(std::chrono::minutes(1));
+  rounds.push_back(new_round("R3"));
+  std::mt19937 rng(7);
+  std::vector<std::string> codes;
+  for (int p = 0; p < 24; ++p)
+    codes.push_back(new_private_code());
+  auto pick = [&](int n) { return static_cast<std::size_t>(rng() % static_cast<unsigned>(n)); };
+  auto some_answers = [&](int n) {
+    for (int k = 0; k < n; ++k) {
+      const auto& r = rounds[pick(static_cast<int>(rounds.size()))];
+      Submission s;
+      s.staging = readiness::kStagingAnswers[pick(6)];
+      if (pick(5) > 0) s.importance = static_cast<int>(pick(11));
+      if (pick(5) > 0) s.confidence = static_cast<int>(pick(11));
+      const auto u = pick(3);
+      s.unit_id = u == 0 ? north_ : u == 1 ? south_ : std::string();
+      // Most keep a code (some reuse it: a replaced answer); some phones
+      // answer again with another code or none (replaced by the device).
+      if (pick(4) > 0) s.private_code = codes[pick(static_cast<int>(codes.size()))];
+      if (pick(3) == 0) s.device_token = "phone-" + std::to_string(pick(8));
+      auto done = repo().submit(r.join_code, s);
+      ASSERT_TRUE(done.ok()) << done.error().detail;
+    }
+  };
+  some_answers(150);
+  expect_counts_equal_recount(repo(), a_, initiative_);
+  // A round created in between (same second as R3, or earlier by the clock)
+  // breaks a pair of consecutive rounds that already has moves.
+  clock_.advance(std::chrono::seconds(-30));
+  rounds.push_back(new_round("R between"));
+  expect_counts_equal_recount(repo(), a_, initiative_);
+  clock_.advance(std::chrono::minutes(5));
+  rounds.push_back(new_round("R5"));
+  some_answers(200);
+  expect_counts_equal_recount(repo(), a_, initiative_);
+  // Closing a round changes nothing; another initiative's answers stay out.
+  auto closed = repo().set_open(a_, initiative_, rounds[0].id, rounds[0].version, false);
+  ASSERT_TRUE(closed.ok());
+  auto other = new_round("Annet", false, other_initiative_);
+  Submission s = answer();
+  s.private_code = codes[0];
+  ASSERT_TRUE(repo().submit(other.join_code, s).ok());
+  expect_counts_equal_recount(repo(), a_, initiative_);
+  expect_counts_equal_recount(repo(), a_, other_initiative_);
+  // Out of reach: not_found, like a missing round.
+  EXPECT_EQ(repo().counts(b_, initiative_).error().code, ErrorCode::not_found);
+  EXPECT_EQ(repo().counts(a_, "no-such-initiative").error().code, ErrorCode::not_found);
+  EXPECT_EQ(repo().counts(a_, "bad\xff").error().code, ErrorCode::not_found);
+  // The tallies hold counts only.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_tallies WHERE n < 0"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_moves WHERE n < 0"), 0);
+}
+
+TEST_P(ReadinessStoreTest, MigrationCountsTheAnswersGivenBefore) {
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  // A second database at the schema before the tallies, with answers
+  // written as 0006 knew them, then migrated.
+  std::string why;
+  auto old_db = testing::TestDatabase::create(GetParam(), why);
+  ASSERT_TRUE(old_db) << why;
+  auto opened = Database::open({old_db->url(), 2, std::chrono::milliseconds(10000)});
+  ASSERT_TRUE(opened.ok());
+  auto& db = **opened;
+  auto all = load_migrations(embedded_migrations(), GetParam());
+  ASSERT_TRUE(all.ok());
+  std::vector<Migration> before;
+  for (const auto& m : *all)
+    if (m.version <= 6) before.push_back(m);
+  ASSERT_TRUE(migrate(db, before, clock_).ok());
+  AccountRepository accounts(db, clock_);
+  auto org = accounts.create_organisation("Solbygd kommune", OrganisationKind::kommune)->id;
+  auto unit = accounts.create_unit(org, "Sone nord")->id;
+  Actor who{org,
+            accounts.create_user(org, "x@solbygd.no", "X", Role::prosessveileder, kFakeHash)->id,
+            Role::prosessveileder};
+  InitiativeDraft d;
+  d.title = "Før tallene";
+  auto ini = InitiativeRepository(db, clock_).create(who, d);
+  ASSERT_TRUE(ini.ok());
+  std::mt19937 rng(11);
+  db.with_transaction([&](soci::session& s) {
+    // Three rounds, two in the same second (ordered by id descending).
+    for (int r = 0; r < 3; ++r) {
+      std::string id = "round" + std::to_string(r), i = ini->id, code = new_join_code(),
+                  by = who.user_id, at = r == 0 ? "2026-03-01T10:00:00Z" : "2026-04-01T10:00:00Z";
+      s << "INSERT INTO readiness_rounds (id, initiative_id, title, join_code, status, "
+           "include_oric, created_by, created_at, closed_at, version) VALUES (:id, :i, 'R', :c, "
+           "'closed', 0, :by, :at, NULL, 1)",
+          soci::use(id), soci::use(i), soci::use(code), soci::use(by), soci::use(at);
+      s << "INSERT INTO readiness_round_units (round_id, unit_id) VALUES (:r, :u)", soci::use(id),
+          soci::use(unit);
+      for (int p = 0; p < 40; ++p) {
+        if (rng() % 4 == 0) continue;
+        std::string aid = "a" + std::to_string(r) + "-" + std::to_string(p),
+                    staging(readiness::slug(readiness::kStagingAnswers[rng() % 6])),
+                    key = "k" + std::to_string(p % 30), u = unit;
+        int imp = static_cast<int>(rng() % 11), conf = static_cast<int>(rng() % 11);
+        soci::indicator key_ind = p % 7 == 0 ? soci::i_null : soci::i_ok;
+        soci::indicator unit_ind = p % 5 == 0 ? soci::i_null : soci::i_ok;
+        soci::indicator imp_ind = p % 6 == 0 ? soci::i_null : soci::i_ok;
+        if (p >= 30) key_ind = soci::i_null;
+        s << "INSERT INTO readiness_answers (id, round_id, unit_id, staging, importance, "
+             "confidence, reflection, oric, participant_key, device_key, answered_on) VALUES "
+             "(:id, :r, :u, :st, :im, :co, '', '000000000000', :k, NULL, '2026-04-01')",
+            soci::use(aid), soci::use(id), soci::use(u, unit_ind), soci::use(staging),
+            soci::use(imp, imp_ind), soci::use(conf), soci::use(key, key_ind);
+      }
+    }
+  });
+  auto m = migrate(db, *all, clock_);
+  ASSERT_TRUE(m.ok()) << m.error().detail;
+  ReadinessRepository repo(db, clock_);
+  auto c = repo.counts(who, ini->id);
+  ASSERT_TRUE(c.ok());
+  int linked = 0;
+  for (const auto& t : c->counts.transitions)
+    for (const auto& row : t)
+      for (int n : row)
+        linked += n;
+  EXPECT_GT(linked, 10);  // the moves were counted, not just left empty
+  expect_counts_equal_recount(repo, who, ini->id);
+}
+
+TEST_P(ReadinessStoreTest, HeadCountsPerUnit) {
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  RoundDraft d{"Med antall", {north_, south_}, false};
+  d.invited[north_] = 40;
+  auto r = repo().create_round(a_, initiative_, d);
+  ASSERT_TRUE(r.ok()) << r.error().detail;
+  auto got = repo().round(a_, initiative_, r->id);
+  ASSERT_TRUE(got.ok());
+  std::map<std::string, std::optional<int>> invited;
+  for (const auto& u : got->units)
+    invited[u.id] = u.invited;
+  EXPECT_EQ(invited[north_], 40);
+  EXPECT_EQ(invited[south_], std::nullopt);
+  auto c = repo().counts(a_, initiative_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->rounds.size(), 1u);
+  ASSERT_EQ(c->rounds[0].invited.size(), 2u);
+  const auto north_at =
+      std::find(c->rounds[0].unit_ids.begin(), c->rounds[0].unit_ids.end(), north_) -
+      c->rounds[0].unit_ids.begin();
+  EXPECT_EQ(c->rounds[0].invited[static_cast<std::size_t>(north_at)], 40);
+  EXPECT_EQ(c->rounds[0].invited[static_cast<std::size_t>(1 - north_at)], std::nullopt);
+
+  // 0 and the maximum are allowed; below 0, above the maximum and a unit the
+  // round does not cover are refused, and nothing is saved.
+  for (int ok : {0, kMaxInvited}) {
+    RoundDraft e{"Grense", {south_}, false};
+    e.invited[south_] = ok;
+    EXPECT_TRUE(repo().create_round(a_, initiative_, e).ok()) << ok;
+  }
+  const auto rounds_before = count("SELECT COUNT(*) FROM readiness_rounds");
+  for (auto [unit, n] : std::vector<std::pair<std::string, int>>{{south_, -1},
+                                                                 {south_, kMaxInvited + 1},
+                                                                 {south_, INT_MIN},
+                                                                 {north_, 10},
+                                                                 {b_unit_, 10}}) {
+    RoundDraft e{"Feil", {south_}, false};
+    e.invited[unit] = n;
+    auto bad = repo().create_round(a_, initiative_, e);
+    ASSERT_FALSE(bad.ok()) << n;
+    EXPECT_EQ(bad.error().message_key, "readiness.error.invited") << n;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_rounds"), rounds_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReadinessStoreTest,
