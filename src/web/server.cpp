@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 
 namespace samskap::web {
 
@@ -112,6 +113,132 @@ void add_security_headers(Response& r) {
   r.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 }
 
+// The open end of one streaming response (server-sent events): RESTinio's
+// chunked response builder for the connection, behind a mutex because
+// handlers and fan-out threads send from anywhere. Each send is one chunk
+// flushed at once; RESTinio's after-write callback tells how much is still
+// queued and whether the client has gone. The callback only touches atomics,
+// so it cannot deadlock with a sender holding the mutex.
+class StreamSink final : public EventSink, public std::enable_shared_from_this<StreamSink> {
+ public:
+  using builder_t = restinio::response_builder_t<restinio::chunked_output_t>;
+
+  explicit StreamSink(builder_t rb) : rb_(std::move(rb)) {}
+
+  bool send(std::string bytes) override {
+    if (closed_.load(std::memory_order_acquire)) return false;
+    if (bytes.empty()) return true;
+    const std::size_t n = bytes.size();
+    std::lock_guard lock(mu_);
+    if (closed_.load() || !rb_) return false;
+    if (pending_.load() + n > kMaxPendingBytes) {
+      // A client that does not read: drop it rather than queue without bound.
+      close_locked();
+      return false;
+    }
+    pending_ += n;
+    try {
+      rb_->append_chunk(std::move(bytes));
+      rb_->flush([weak = weak_from_this(), n](const asio::error_code& ec) {
+        if (auto self = weak.lock()) self->written(n, ec);
+      });
+    } catch (const std::exception& e) {
+      spdlog::warn("event stream: {}", e.what());
+      close_locked();
+      return false;
+    }
+    return true;
+  }
+
+  bool closed() const noexcept override { return closed_.load(std::memory_order_acquire); }
+
+  void close() override {
+    std::lock_guard lock(mu_);
+    close_locked();
+  }
+
+  std::size_t pending() const noexcept { return pending_.load(); }
+
+ private:
+  // On an I/O thread, after a chunk was written (or could not be).
+  void written(std::size_t n, const asio::error_code& ec) noexcept {
+    pending_ -= n;
+    // The connection is already closed by RESTinio; close() releases it.
+    if (ec) closed_.store(true, std::memory_order_release);
+  }
+
+  // Ends the chunked response (the connection closes after it, see
+  // Impl::open_stream) and lets go of the connection, so nothing of asio is
+  // touched through this sink afterwards.
+  void close_locked() noexcept {
+    closed_.store(true, std::memory_order_release);
+    if (!rb_) return;
+    try {
+      rb_->done();
+    } catch (...) {
+      // done() throws only when called twice; the connection is gone either way.
+    }
+    rb_.reset();
+  }
+
+  mutable std::mutex mu_;
+  std::optional<builder_t> rb_;
+  std::atomic<bool> closed_{false};
+  std::atomic<std::size_t> pending_{0};
+};
+
+// Every live stream of the server, so stop() can close them before the I/O
+// threads go. Holds weak pointers: a stream belongs to whoever keeps its sink.
+class StreamRegistry {
+ public:
+  // False (and the sink closed) once the server is stopping.
+  bool add(const std::shared_ptr<StreamSink>& sink) {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      sink->close();
+      return false;
+    }
+    if (sinks_.size() >= prune_at_) {
+      prune_locked();
+      prune_at_ = std::max<std::size_t>(64, 2 * sinks_.size());
+    }
+    sinks_.push_back(sink);
+    return true;
+  }
+
+  // Open streams right now.
+  std::size_t open() {
+    std::lock_guard lock(mu_);
+    prune_locked();
+    return sinks_.size();
+  }
+
+  // Closes every stream; later ones are closed as they open.
+  void close_all() {
+    std::vector<std::weak_ptr<StreamSink>> all;
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;
+      all.swap(sinks_);
+    }
+    for (auto& w : all)
+      if (auto s = w.lock()) s->close();
+  }
+
+ private:
+  void prune_locked() {
+    std::erase_if(sinks_, [](const std::weak_ptr<StreamSink>& w) {
+      auto s = w.lock();
+      return !s || s->closed();
+    });
+  }
+
+  std::mutex mu_;
+  std::vector<std::weak_ptr<StreamSink>> sinks_;
+  std::size_t prune_at_ = 64;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 Result<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view text) {
@@ -163,10 +290,21 @@ struct Server::Impl {
   std::atomic<bool> stopped{false};
   std::atomic<std::size_t> in_flight{0};
   std::shared_ptr<spdlog::logger> access;
+  std::shared_ptr<StreamRegistry> streams = std::make_shared<StreamRegistry>();
 
   // Everything the response needs beyond the handler's own answer.
   void finish(const restinio::request_handle_t& req, const Request& r, Response resp,
-              const std::string& route, clock_t_::time_point start) {
+              const std::string& route, clock_t_::time_point start, bool on_worker = true) {
+    // A stream answers only a GET with 200; anything else (HEAD, an error) is
+    // an ordinary response and the stream callback is dropped.
+    if (resp.on_stream && (resp.status != 200 || r.method != Method::get)) resp.on_stream = nullptr;
+    if (resp.on_stream) {
+      std::erase_if(resp.headers, [](const auto& h) {
+        return h.first == "Cache-Control" || h.first == "X-Accel-Buffering";
+      });
+      // Proxies (nginx) would otherwise hold the events back in a buffer.
+      resp.header("Cache-Control", "no-store").header("X-Accel-Buffering", "no");
+    }
     add_security_headers(resp);
     resp.header("X-Request-Id", r.request_id);
     if (r.lang_from_query) {
@@ -184,6 +322,10 @@ struct Server::Impl {
     }
     const int status = resp.status;
     const std::size_t bytes = resp.body.size();
+    if (resp.on_stream) {
+      open_stream(req, r, std::move(resp), route, start, on_worker);
+      return;
+    }
     auto rb = req->create_response(restinio::http_status_line_t{
         restinio::http_status_code_t{static_cast<std::uint16_t>(status)}, reason_phrase(status)});
     rb.append_header(restinio::http_field::content_type, resp.content_type);
@@ -197,6 +339,54 @@ struct Server::Impl {
     metrics->observe(std::string(to_string(r.method)), route, status, elapsed);
     rb.done();
 
+    log_access(r, route, status, bytes, elapsed, false);
+  }
+
+  // A streaming response: status line and headers (and the handler's first
+  // bytes) go out now; the connection stays open for the sink, which is
+  // registered so stop() can close it, then handed to the handler's on_stream
+  // on a worker. RESTinio's handle_request_timeout closes a stream that
+  // writes nothing for that long; every write restarts it, so streams need
+  // keep-alive comments (web/sse.hpp Channels sends them).
+  void open_stream(const restinio::request_handle_t& req, const Request& r, Response resp,
+                   const std::string& route, clock_t_::time_point start, bool on_worker) {
+    const std::size_t bytes = resp.body.size();
+    auto rb = req->create_response<restinio::chunked_output_t>(
+        restinio::http_status_line_t{restinio::http_status_code_t{200}, reason_phrase(200)});
+    rb.append_header(restinio::http_field::content_type, resp.content_type);
+    for (auto& [n, v] : resp.headers)
+      rb.append_header(n, v);
+    // The connection ends with the stream: a client cannot send another request
+    // behind an endless response anyway.
+    rb.connection_close();
+    if (!resp.body.empty()) rb.append_chunk(std::move(resp.body));
+    rb.flush();
+    auto sink = std::make_shared<StreamSink>(std::move(rb));
+    const bool live = streams->add(sink);
+    auto elapsed = clock_t_::now() - start;
+    metrics->observe(std::string(to_string(r.method)), route, 200, elapsed);
+    log_access(r, route, 200, bytes, elapsed, true);
+    if (!live) return;
+    auto run = [sink, on_stream = std::move(resp.on_stream), id = r.request_id] {
+      try {
+        on_stream(sink);
+      } catch (const std::exception& e) {
+        spdlog::error("request {}: the stream handler failed: {}", id, e.what());
+        sink->close();
+      } catch (...) {
+        spdlog::error("request {}: the stream handler failed with an unknown exception", id);
+        sink->close();
+      }
+    };
+    if (on_worker) {
+      run();
+    } else if (!pool->submit(std::move(run))) {
+      sink->close();
+    }
+  }
+
+  void log_access(const Request& r, const std::string& route, int status, std::size_t bytes,
+                  clock_t_::duration elapsed, bool stream) {
     if (options.access_log && access) {
       nlohmann::json line = {
           {"ts", std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -210,6 +400,7 @@ struct Server::Impl {
           {"status", status},
           {"bytes", bytes},
           {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
+      if (stream) line["stream"] = "opened";
       access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
@@ -299,7 +490,7 @@ struct Server::Impl {
       return restinio::request_accepted();
     }
     if (route->exec == Exec::io) {
-      finish(req, *r, call(*route, *r), route_name, start);
+      finish(req, *r, call(*route, *r), route_name, start, false);
       return restinio::request_accepted();
     }
     ++in_flight;
@@ -358,6 +549,12 @@ Result<std::uint16_t> Server::start() {
         "# HELP samskap_http_in_flight Requests being handled on workers.\n# TYPE "
         "samskap_http_in_flight gauge\n";
     out += "samskap_http_in_flight " + std::to_string(impl_->in_flight.load()) + "\n";
+  });
+  impl_->metrics->add_gauges([streams = impl_->streams](std::string& out) {
+    out +=
+        "# HELP samskap_sse_streams Open event streams (server-sent events).\n# TYPE "
+        "samskap_sse_streams gauge\n";
+    out += "samskap_sse_streams " + std::to_string(streams->open()) + "\n";
   });
 
   auto router = std::make_unique<router_t>();
@@ -448,6 +645,10 @@ Result<std::uint16_t> Server::start() {
 void Server::stop(std::chrono::milliseconds drain) {
   if (!impl_ || impl_->stopped.exchange(true)) return;
   impl_->draining = true;
+  // Streams never finish by themselves: end them first, so their final chunks
+  // are written with the other last responses and no sink touches asio after
+  // the I/O threads are gone (a closed sink's send() returns false).
+  impl_->streams->close_all();
   if (impl_->pool) impl_->pool->wait_idle(drain);
   if (drain.count() > 0 && !impl_->io_threads.empty()) {
     // The workers are idle, but their last responses were handed to the I/O
