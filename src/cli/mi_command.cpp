@@ -141,8 +141,9 @@ int run_train(const MiOptions& o) {
     const char* title;
   };
   for (const Spec& s : {Spec{FeatureSet::full, kFullModelFile,
-                             "English full model (words, word bigrams, character 2-5-grams, cues, "
-                             "previous utterance)"},
+                             "English full model (words, word bigrams, negation scope, character "
+                             "2-5-grams, cues, previous utterance, the speaker's own previous "
+                             "turn)"},
                         Spec{FeatureSet::cue, kCueModelFile,
                              "Cue model (lexicon categories and language-independent features; "
                              "used for Norwegian)"}}) {

@@ -65,7 +65,7 @@ Result<std::vector<CodedUtterance>> code_transcript(const Engine& engine, Langua
   bool permission_open = false;  // permission asked or advice requested, not yet used
   for (std::size_t i = 0; i < prep.size(); ++i) {
     const Prepared& p = prep[i];
-    auto x = extract(bundle->set, lex, p, i > 0 ? &prep[i - 1] : nullptr, i, prep.size());
+    auto x = extract(bundle->set, lex, prep, i);
     auto& c = out[i];
     c.code.role = p.role;
     auto hit = [&](std::size_t k) { return k < cats.size() && p.cues[k] > 0; };

@@ -85,19 +85,19 @@ Templates parse_templates(std::string_view text) {
 
 Result<std::optional<ModelBundle>> load_model(const std::optional<std::filesystem::path>& dir,
                                               std::string_view name) {
-  std::string bytes;
+  Result<ModelBundle> b = Error::invalid("mi.error.bad_model", "not loaded");
   if (dir) {
     auto path = *dir / name;
     if (!std::filesystem::exists(path)) return std::optional<ModelBundle>{};
     auto r = read_file(path, 64u << 20);
     if (!r) return std::move(r).error();
-    bytes = std::move(r).value();
+    b = ModelBundle::deserialise(std::make_shared<const std::string>(std::move(r).value()));
   } else {
+    // Compiled into the binary: used in place, never copied.
     auto e = embedded_data("models/" + std::string(name));
     if (!e) return std::optional<ModelBundle>{};
-    bytes = std::string(*e);
+    b = ModelBundle::deserialise_static(*e);
   }
-  auto b = ModelBundle::deserialise(bytes);
   if (!b) {
     Error err = std::move(b).error();
     err.detail = std::string(name) + ": " + err.detail;

@@ -118,19 +118,43 @@ void cue_block(Builder& b, const Lexicon& lex, const Prepared& p, std::string_vi
   }
 }
 
+// Words that open a negation scope ("not", "never", "can't", …).
+bool negator(const std::string& w) {
+  return w == "not" || w == "no" || w == "never" || w == "cannot" || w == "nothing" ||
+         (w.size() > 3 && w.compare(w.size() - 3, 3, "n't") == 0);
+}
+
+// The speaker's own turn before `index` (the nearest earlier utterance with
+// the same role), or nullptr.
+const Prepared* own_previous(const std::vector<Prepared>& conv, std::size_t index) {
+  for (std::size_t j = index; j-- > 0;)
+    if (conv[j].role == conv[index].role) return &conv[j];
+  return nullptr;
+}
+
 }  // namespace
 
-FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, const Prepared* prev,
-                      std::size_t index, std::size_t count) {
+FeatureVector extract(FeatureSet set, const Lexicon& lex, const std::vector<Prepared>& conv,
+                      std::size_t index) {
+  const Prepared& cur = conv[index];
+  const Prepared* prev = index > 0 ? &conv[index - 1] : nullptr;
+  const std::size_t count = conv.size();
   Builder b;
   const auto& t = cur.tokens;
   if (set == FeatureSet::full) {
-    // Words and word bigrams, with sentence-boundary markers.
-    const std::uint32_t hw = open("w"), hb = open("b");
+    // Words and word bigrams, with sentence-boundary markers, and the (up to)
+    // three words after a negator marked as negated ("don't want to stop").
+    const std::uint32_t hw = open("w"), hb = open("b"), hn = open("neg");
     b.add_hash(feed(hw, "<s>"));
+    int negated = 0;
     for (std::size_t i = 0; i < t.size(); ++i) {
       b.add_hash(feed(hw, t[i]));
       b.add_hash(i == 0 ? feed(feed(hb, "<s> "), t[i]) : feed(feed(feed(hb, t[i - 1]), ' '), t[i]));
+      if (negated > 0) {
+        b.add_hash(feed(hn, t[i]));
+        --negated;
+      }
+      if (negator(t[i])) negated = 3;
     }
     if (!t.empty()) b.add_hash(feed(feed(hb, t.back()), " </s>"));
     b.close(1.0f);
@@ -161,7 +185,7 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, c
       cur.folded.find_last_not_of(" \t\"'") == cur.folded.rfind('?'))
     b.add("qm", "end");
   b.close(1.0f);
-  // Conversation context.
+  // Conversation context: position and the previous utterance.
   const std::size_t pos = count == 0 ? 0 : (10 * index) / count;
   const char digit = static_cast<char>('0' + std::min<std::size_t>(pos, 9));
   b.add("pos", std::string_view(&digit, 1));
@@ -176,11 +200,28 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, c
     cue_block(b, lex, *prev, "pq");
     double ov = overlap(cur, *prev);
     b.add("ovl", ov == 0.0 ? "0" : ov < 0.25 ? "low" : ov < 0.5 ? "mid" : "high");
-    if (set == FeatureSet::full)
+    if (set == FeatureSet::full) {
+      const std::uint32_t hp = open("pw");
       for (const auto& w : prev->tokens)
-        b.add_hash(feed(open("pw"), w));
+        b.add_hash(feed(hp, w));
+    }
   }
   b.close(set == FeatureSet::full ? 0.7f : 1.0f);
+  // The speaker's own previous turn (for a participant usually two back):
+  // change and sustain talk come in runs. Full model only: it made the cue
+  // model slightly worse (talk 0.483 -> 0.475 under grouped CV).
+  if (set == FeatureSet::full) {
+    const Prepared* own = own_previous(conv, index);
+    if (own == nullptr || own == prev) {
+      b.add("own", own == nullptr ? "none" : "prev");
+    } else {
+      cue_block(b, lex, *own, "oq");
+      const std::uint32_t ho = open("ow");
+      for (const auto& w : own->tokens)
+        b.add_hash(feed(ho, w));
+    }
+    b.close(0.5f);
+  }
   return std::move(b).finish();
 }
 

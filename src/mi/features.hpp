@@ -40,9 +40,10 @@ using FeatureVector = std::vector<std::pair<std::uint32_t, float>>;
 
 std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept;
 
-// Features of `cur` given the previous utterance (nullptr at the start),
-// its position `index` of `count` utterances in the conversation.
-FeatureVector extract(FeatureSet set, const Lexicon& lex, const Prepared& cur, const Prepared* prev,
-                      std::size_t index, std::size_t count);
+// Features of utterance `i` of the conversation `conv` (every utterance of
+// the transcript, prepared, in order): its own text, its position, the
+// previous utterance, and the speaker's own previous turn.
+FeatureVector extract(FeatureSet set, const Lexicon& lex, const std::vector<Prepared>& conv,
+                      std::size_t i);
 
 }  // namespace samskap::mi

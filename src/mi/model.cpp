@@ -15,13 +15,35 @@ std::uint64_t fnv1a64(std::string_view bytes) noexcept {
   return h;
 }
 
+namespace {
+template <typename T>
+void put(std::string& out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out.append(b, sizeof(T));
+}
+}  // namespace
+
 LinearModel::LinearModel(std::vector<std::string> classes, std::vector<float> bias,
                          std::vector<std::uint32_t> hashes, std::vector<float> weights)
-    : classes_(std::move(classes)),
-      bias_(std::move(bias)),
-      hashes_(std::move(hashes)),
-      weights_(std::move(weights)) {
+    : classes_(std::move(classes)), bias_(std::move(bias)), n_(hashes.size()) {
+  const std::size_t k = classes_.size();
+  auto table = std::make_shared<std::string>();
+  table->reserve(n_ * stride());
+  for (std::size_t f = 0; f < n_; ++f) {
+    put(*table, hashes[f]);
+    for (std::size_t c = 0; c < k; ++c)
+      put(*table, weights[f * k + c]);
+  }
+  table_ = table->data();
+  owned_ = std::move(table);
   build_index();
+}
+
+std::uint32_t LinearModel::hash_at(std::size_t f) const noexcept {
+  std::uint32_t h;
+  std::memcpy(&h, table_ + f * stride(), 4);
+  return h;
 }
 
 namespace {
@@ -35,12 +57,12 @@ std::uint32_t mix(std::uint32_t h) noexcept {
 
 void LinearModel::build_index() {
   std::size_t cap = 16;
-  while (cap < 2 * hashes_.size())
+  while (cap < 2 * n_)
     cap <<= 1;
   slots_.assign(cap, 0);
   const std::size_t mask = cap - 1;
-  for (std::size_t f = 0; f < hashes_.size(); ++f) {
-    std::size_t s = mix(hashes_[f]) & mask;
+  for (std::size_t f = 0; f < n_; ++f) {
+    std::size_t s = mix(hash_at(f)) & mask;
     while (slots_[s] != 0)
       s = (s + 1) & mask;
     slots_[s] = static_cast<std::uint32_t>(f + 1);
@@ -49,22 +71,7 @@ void LinearModel::build_index() {
 
 std::vector<double> LinearModel::predict(const FeatureVector& x) const {
   const std::size_t k = classes_.size();
-  std::vector<double> dec(bias_.begin(), bias_.end());
-  const std::size_t mask = slots_.size() - 1;
-  for (const auto& [h, v] : x) {
-    std::size_t s = mix(h) & mask;
-    while (true) {
-      std::uint32_t f = slots_[s];
-      if (f == 0) break;
-      if (hashes_[f - 1] == h) {
-        const float* w = &weights_[(f - 1) * k];
-        for (std::size_t c = 0; c < k; ++c)
-          dec[c] += static_cast<double>(w[c]) * v;
-        break;
-      }
-      s = (s + 1) & mask;
-    }
-  }
+  std::vector<double> dec = decision(x);
   double sum = 0;
   for (auto& d : dec) {
     d = 1.0 / (1.0 + std::exp(-d));
@@ -75,13 +82,33 @@ std::vector<double> LinearModel::predict(const FeatureVector& x) const {
   return dec;
 }
 
-namespace {
-template <typename T>
-void put(std::string& out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof(T));
-  out.append(b, sizeof(T));
+std::vector<double> LinearModel::decision(const FeatureVector& x) const {
+  const std::size_t k = classes_.size();
+  std::vector<double> dec(bias_.begin(), bias_.end());
+  const std::size_t mask = slots_.size() - 1;
+  for (const auto& [h, v] : x) {
+    std::size_t s = mix(h) & mask;
+    while (true) {
+      std::uint32_t f = slots_[s];
+      if (f == 0) break;
+      const char* rec = table_ + (f - 1) * stride();
+      std::uint32_t rh;
+      std::memcpy(&rh, rec, 4);
+      if (rh == h) {
+        for (std::size_t c = 0; c < k; ++c) {
+          float w;
+          std::memcpy(&w, rec + 4 + 4 * c, 4);
+          dec[c] += static_cast<double>(w) * v;
+        }
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return dec;
 }
+
+namespace {
 void put_str(std::string& out, std::string_view s) {
   put<std::uint8_t>(out, static_cast<std::uint8_t>(s.size()));
   out.append(s.substr(0, 255));
@@ -111,35 +138,31 @@ void LinearModel::serialise(std::string& out) const {
     put_str(out, c);
   for (float b : bias_)
     put(out, b);
-  put<std::uint32_t>(out, static_cast<std::uint32_t>(hashes_.size()));
-  const std::size_t k = classes_.size();
-  for (std::size_t f = 0; f < hashes_.size(); ++f) {
-    put(out, hashes_[f]);
-    for (std::size_t c = 0; c < k; ++c)
-      put(out, weights_[f * k + c]);
-  }
+  put<std::uint32_t>(out, static_cast<std::uint32_t>(n_));
+  out.append(table_, n_ * stride());
 }
 
-Result<LinearModel> LinearModel::deserialise(std::string_view in, std::size_t& pos) {
+Result<LinearModel> LinearModel::deserialise(std::string_view in, std::size_t& pos,
+                                             std::shared_ptr<const std::string> owner) {
   std::uint32_t k = 0;
   if (!get(in, pos, k) || k < 2 || k > 64) return truncated();
-  std::vector<std::string> classes(k);
-  for (auto& c : classes)
+  LinearModel m;
+  m.classes_.resize(k);
+  for (auto& c : m.classes_)
     if (!get_str(in, pos, c)) return truncated();
-  std::vector<float> bias(k);
-  for (auto& b : bias)
+  m.bias_.resize(k);
+  for (auto& b : m.bias_)
     if (!get(in, pos, b)) return truncated();
   std::uint32_t n = 0;
   if (!get(in, pos, n) || (in.size() - pos) / (4 * (k + 1)) < n) return truncated();
-  std::vector<std::uint32_t> hashes(n);
-  std::vector<float> weights(static_cast<std::size_t>(n) * k);
-  for (std::uint32_t f = 0; f < n; ++f) {
-    get(in, pos, hashes[f]);
-    if (f > 0 && hashes[f] <= hashes[f - 1]) return truncated();
-    for (std::uint32_t c = 0; c < k; ++c)
-      get(in, pos, weights[std::size_t{f} * k + c]);
-  }
-  return LinearModel(std::move(classes), std::move(bias), std::move(hashes), std::move(weights));
+  m.n_ = n;
+  m.table_ = in.data() + pos;
+  m.owned_ = std::move(owner);
+  pos += m.n_ * m.stride();
+  for (std::size_t f = 1; f < m.n_; ++f)
+    if (m.hash_at(f) <= m.hash_at(f - 1)) return truncated();
+  m.build_index();
+  return m;
 }
 
 namespace {
@@ -158,7 +181,10 @@ std::string ModelBundle::serialise() const {
   return out;
 }
 
-Result<ModelBundle> ModelBundle::deserialise(std::string_view bytes) {
+namespace {
+
+Result<ModelBundle> parse_bundle(std::string_view bytes,
+                                 const std::shared_ptr<const std::string>& owner) {
   if (bytes.size() < kMagic.size() + 16 || bytes.substr(0, kMagic.size()) != kMagic)
     return Error::invalid("mi.error.bad_model", "not a Samskap MI model file");
   std::uint64_t stored = 0;
@@ -176,12 +202,27 @@ Result<ModelBundle> ModelBundle::deserialise(std::string_view bytes) {
   for (std::uint32_t t = 0; t < n; ++t) {
     std::string name;
     if (!get_str(body, pos, name)) return truncated();
-    auto m = LinearModel::deserialise(body, pos);
+    auto m = LinearModel::deserialise(body, pos, owner);
     if (!m) return std::move(m).error();
     b.tasks.emplace(std::move(name), std::move(m).value());
   }
   if (pos != body.size()) return truncated();
   return b;
+}
+
+}  // namespace
+
+Result<ModelBundle> ModelBundle::deserialise(std::shared_ptr<const std::string> bytes) {
+  if (!bytes) return Error::invalid("mi.error.bad_model", "no model bytes");
+  return parse_bundle(*bytes, bytes);
+}
+
+Result<ModelBundle> ModelBundle::deserialise(std::string_view bytes) {
+  return deserialise(std::make_shared<const std::string>(bytes));
+}
+
+Result<ModelBundle> ModelBundle::deserialise_static(std::string_view bytes) {
+  return parse_bundle(bytes, nullptr);
 }
 
 }  // namespace samskap::mi

@@ -8,10 +8,15 @@
 // hash) u32 hash and f32 weight per class; finally the u64 FNV-1a checksum of
 // everything before it. Writing the same model twice gives the same bytes.
 //
+// A model keeps its weights in exactly that per-feature record layout, so a
+// model compiled into the binary is used in place (no copy at load; only the
+// hash index is built), and serialising writes the records back unchanged.
+//
 // Thread-safety: a loaded model is immutable; predict() may run concurrently.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,23 +34,33 @@ class LinearModel {
               std::vector<std::uint32_t> hashes, std::vector<float> weights);
 
   const std::vector<std::string>& classes() const noexcept { return classes_; }
-  std::size_t features() const noexcept { return hashes_.size(); }
+  std::size_t features() const noexcept { return n_; }
 
   // Class probabilities (one-vs-rest logistic, normalised to sum 1), in the
   // order of classes(). Unknown hashes contribute nothing.
   std::vector<double> predict(const FeatureVector& x) const;
+  // The raw decision values (bias + w·x) per class; predict() is their
+  // logistic, normalised.
+  std::vector<double> decision(const FeatureVector& x) const;
 
   void serialise(std::string& out) const;
-  // Reads one model from `in` at `pos`, advancing it.
-  static Result<LinearModel> deserialise(std::string_view in, std::size_t& pos);
+  // Reads one model from `in` at `pos`, advancing it. The model refers to the
+  // bytes of `in`: `owner` keeps them alive (nullptr when they live for the
+  // whole program, as embedded data does).
+  static Result<LinearModel> deserialise(std::string_view in, std::size_t& pos,
+                                         std::shared_ptr<const std::string> owner);
 
  private:
   std::vector<std::string> classes_;
   std::vector<float> bias_;
-  std::vector<std::uint32_t> hashes_;
-  std::vector<float> weights_;
+  // n_ records of (u32 hash, f32 weight per class), ascending hash.
+  const char* table_ = nullptr;
+  std::size_t n_ = 0;
+  std::shared_ptr<const std::string> owned_;
   // Open-addressing index: slot -> feature number + 1 (0 = empty).
   std::vector<std::uint32_t> slots_;
+  std::size_t stride() const noexcept { return 4 * (classes_.size() + 1); }
+  std::uint32_t hash_at(std::size_t f) const noexcept;
   void build_index();
 };
 
@@ -55,7 +70,11 @@ struct ModelBundle {
 
   std::string serialise() const;
   // Errors: mi.error.bad_model (wrong magic, truncated, checksum mismatch).
+  // deserialise() copies the bytes; deserialise_static() uses them in place
+  // and needs them to live as long as the program (embedded data).
   static Result<ModelBundle> deserialise(std::string_view bytes);
+  static Result<ModelBundle> deserialise(std::shared_ptr<const std::string> bytes);
+  static Result<ModelBundle> deserialise_static(std::string_view bytes);
 };
 
 std::uint64_t fnv1a64(std::string_view bytes) noexcept;

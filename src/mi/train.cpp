@@ -3,6 +3,7 @@
 #include <linear.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -145,8 +146,7 @@ std::vector<FeatureVector> featurise(const std::vector<Example>& data, FeatureSe
     for (std::size_t i = begin; i < end; ++i)
       prep.push_back(prepare(lex, data[i].role, data[i].text));
     for (std::size_t i = begin; i < end; ++i)
-      out[i] = extract(set, lex, prep[i - begin], i > begin ? &prep[i - begin - 1] : nullptr,
-                       i - begin, end - begin);
+      out[i] = extract(set, lex, prep, i - begin);
     begin = end;
   }
   return out;
@@ -165,7 +165,8 @@ struct ModelDeleter {
 
 // Trains one task on the examples `idx` (indices into x / labels).
 LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<std::string>& y,
-                       const std::vector<std::size_t>& idx, const TrainOptions& opt) {
+                       const std::vector<std::size_t>& idx, const TrainOptions& opt, double cost,
+                       const std::vector<float>& offsets = {}) {
   // Class names in sorted order; LIBLINEAR labels are their positions.
   std::set<std::string> names;
   for (auto i : idx)
@@ -218,17 +219,17 @@ LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<st
   parameter param{};
   param.solver_type = L2R_LR;
   param.eps = 0.01;
-  param.C = opt.c;
+  param.C = cost;
   param.nr_weight = static_cast<int>(classes.size());
   param.weight_label = wl.data();
   param.weight = wv.data();
   param.p = 0.1;
   param.init_sol = nullptr;
   set_print_string_function(&quiet);
+  const std::size_t k = classes.size();
   std::srand(opt.seed);
   std::unique_ptr<model, ModelDeleter> m(::train(&prob, &param));
 
-  const std::size_t k = classes.size();
   std::vector<int> mlabels(k);
   get_labels(m.get(), mlabels.data());
   std::vector<float> bias(k);
@@ -239,7 +240,8 @@ LinearModel train_task(const std::vector<FeatureVector>& x, const std::vector<st
   for (std::size_t li = 0; li < k; ++li)
     slot[static_cast<std::size_t>(mlabels[li])] = static_cast<int>(li);
   for (std::size_t c = 0; c < k; ++c)
-    bias[c] = static_cast<float>(get_decfun_coef(m.get(), n_feat + 1, slot[c]));
+    bias[c] = static_cast<float>(get_decfun_coef(m.get(), n_feat + 1, slot[c])) +
+              (c < offsets.size() ? offsets[c] : 0.0f);
   std::vector<float> w(k);
   for (int j = 1; j <= n_feat; ++j) {
     bool any = false;
@@ -268,10 +270,154 @@ std::string argmax(const LinearModel& m, const FeatureVector& x) {
   return m.classes()[static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin())];
 }
 
+// Folds of the groups of `idx`: groups ordered by a fixed hash of their name,
+// then dealt round robin, so the split does not depend on the order of rows.
+std::map<std::string, int> assign_folds(const std::vector<Example>& data,
+                                        const std::vector<std::size_t>& idx, int folds) {
+  std::vector<std::string> groups;
+  for (auto i : idx)
+    groups.push_back(data[i].group);
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  std::sort(groups.begin(), groups.end(), [](const std::string& a, const std::string& b) {
+    auto ha = fnv1a64(a), hb = fnv1a64(b);
+    return ha != hb ? ha < hb : a < b;
+  });
+  std::map<std::string, int> fold_of;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    fold_of[groups[g]] = static_cast<int>(g % static_cast<std::size_t>(folds));
+  return fold_of;
+}
+
+double macro_f1_of(const std::vector<int>& gold, const std::vector<int>& pred, std::size_t k) {
+  std::vector<int> tp(k, 0), fp(k, 0), fn(k, 0), seen(k, 0);
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    auto g = static_cast<std::size_t>(gold[i]), p = static_cast<std::size_t>(pred[i]);
+    seen[g] = 1;
+    if (g == p)
+      ++tp[g];
+    else
+      ++fn[g], ++fp[p];
+  }
+  double sum = 0;
+  int n = 0;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (!seen[c]) continue;
+    ++n;
+    if (tp[c] > 0) sum += 2.0 * tp[c] / (2.0 * tp[c] + fp[c] + fn[c]);
+  }
+  return n == 0 ? 0.0 : sum / n;
+}
+
+// Per-class offsets added to the decision values that maximise macro-F1 on
+// (decision values, gold) pairs: coordinate ascent over a fixed grid, ties
+// to the smaller offset, so the result is deterministic.
+std::vector<float> tune_offsets(const std::vector<std::vector<double>>& dec,
+                                const std::vector<int>& gold, std::size_t k) {
+  std::vector<float> off(k, 0.0f);
+  std::vector<int> pred(gold.size());
+  auto eval = [&] {
+    for (std::size_t i = 0; i < dec.size(); ++i) {
+      std::size_t best = 0;
+      for (std::size_t c = 1; c < k; ++c)
+        if (dec[i][c] + off[c] > dec[i][best] + off[best]) best = c;
+      pred[i] = static_cast<int>(best);
+    }
+    return macro_f1_of(gold, pred, k);
+  };
+  double cur = eval();
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t c = 0; c < k; ++c) {
+      float keep = off[c];
+      float best_off = keep;
+      double best = cur;
+      for (int step = -15; step <= 15; ++step) {
+        float o = 0.1f * static_cast<float>(step);
+        off[c] = o;
+        double f = eval();
+        if (f > best + 1e-12 || (std::abs(f - best) <= 1e-12 && std::abs(o) < std::abs(best_off))) {
+          best = f;
+          best_off = o;
+        }
+      }
+      off[c] = best_off;
+      cur = best;
+    }
+  }
+  return off;
+}
+
+std::vector<std::string> sorted_classes(const std::vector<std::string>& y,
+                                        const std::vector<std::size_t>& idx) {
+  std::set<std::string> names;
+  for (auto i : idx)
+    names.insert(y[i]);
+  return {names.begin(), names.end()};
+}
+
+// Chooses C and the offsets for one task from the training examples `idx`
+// only, by grouped cross-validation among them.
+TaskChoice choose(const std::vector<Example>& data, const std::vector<FeatureVector>& x,
+                  const std::vector<std::string>& y, const std::vector<std::size_t>& idx,
+                  const TrainOptions& opt) {
+  TaskChoice choice;
+  choice.c = opt.c;
+  const auto classes = sorted_classes(y, idx);
+  choice.offsets.assign(classes.size(), 0.0f);
+  const bool tune_off = opt.tune_offsets;
+  const std::vector<double> grid = opt.c_grid.empty() ? std::vector<double>{opt.c} : opt.c_grid;
+  if (grid.size() == 1 && !tune_off) {
+    choice.c = grid[0];
+    return choice;
+  }
+  auto fold_of = assign_folds(data, idx, opt.inner_folds);
+  int folds = 0;
+  for (const auto& [g, f] : fold_of)
+    folds = std::max(folds, f + 1);
+  if (folds < 2) return choice;
+  double best_f1 = -1;
+  std::vector<std::vector<double>> best_dec;
+  std::vector<int> gold_of;
+  for (double c : grid) {
+    std::vector<std::vector<double>> dec;
+    std::vector<int> gold, pred;
+    for (int f = 0; f < folds; ++f) {
+      std::vector<std::size_t> tr, te;
+      for (auto i : idx)
+        (fold_of[data[i].group] == f ? te : tr).push_back(i);
+      if (tr.empty() || te.empty()) continue;
+      LinearModel m = train_task(x, y, tr, opt, c);
+      for (auto i : te) {
+        auto d = m.decision(x[i]);
+        // Into the order of `classes` (a fold may lack a class).
+        std::vector<double> full(classes.size(), -1e9);
+        for (std::size_t k = 0; k < m.classes().size(); ++k) {
+          auto at =
+              std::lower_bound(classes.begin(), classes.end(), m.classes()[k]) - classes.begin();
+          full[static_cast<std::size_t>(at)] = d[k];
+        }
+        gold.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), y[i]) -
+                                        classes.begin()));
+        pred.push_back(static_cast<int>(std::max_element(full.begin(), full.end()) - full.begin()));
+        dec.push_back(std::move(full));
+      }
+    }
+    double f1 = macro_f1_of(gold, pred, classes.size());
+    if (f1 > best_f1 + 1e-12) {
+      best_f1 = f1;
+      choice.c = c;
+      best_dec = std::move(dec);
+      gold_of = gold;
+    }
+  }
+  if (tune_off) choice.offsets = tune_offsets(best_dec, gold_of, classes.size());
+  return choice;
+}
+
 }  // namespace
 
 ModelBundle train_bundle(const std::vector<Example>& data, FeatureSet set, const Lexicon& lex,
-                         const TrainOptions& opt) {
+                         const TrainOptions& opt, std::map<std::string, TaskChoice>* chosen) {
   auto x = featurise(data, set, lex);
   ModelBundle b;
   b.set = set;
@@ -281,7 +427,9 @@ ModelBundle train_bundle(const std::vector<Example>& data, FeatureSet set, const
     for (std::size_t i = 0; i < y.size(); ++i)
       if (!y[i].empty()) idx.push_back(i);
     if (idx.empty()) continue;
-    b.tasks.emplace(task, train_task(x, y, idx, opt));
+    TaskChoice ch = choose(data, x, y, idx, opt);
+    b.tasks.emplace(task, train_task(x, y, idx, opt, ch.c, ch.offsets));
+    if (chosen) (*chosen)[task] = std::move(ch);
   }
   return b;
 }
@@ -330,19 +478,10 @@ TaskReport score(std::string task, const std::vector<std::string>& gold,
 std::vector<TaskReport> cross_validate(const std::vector<Example>& data, FeatureSet set,
                                        const Lexicon& lex, const TrainOptions& opt) {
   auto x = featurise(data, set, lex);
-  // Groups -> folds by a fixed hash rank, round robin.
-  std::vector<std::string> groups;
-  for (const auto& e : data)
-    groups.push_back(e.group);
-  std::sort(groups.begin(), groups.end());
-  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  std::sort(groups.begin(), groups.end(), [](const std::string& a, const std::string& b) {
-    auto ha = fnv1a64(a), hb = fnv1a64(b);
-    return ha != hb ? ha < hb : a < b;
-  });
-  std::map<std::string, int> fold_of;
-  for (std::size_t g = 0; g < groups.size(); ++g)
-    fold_of[groups[g]] = static_cast<int>(g % static_cast<std::size_t>(opt.folds));
+  std::vector<std::size_t> all(data.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    all[i] = i;
+  auto fold_of = assign_folds(data, all, opt.folds);
 
   std::vector<TaskReport> reports;
   for (const auto& task : task_names()) {
@@ -355,7 +494,9 @@ std::vector<TaskReport> cross_validate(const std::vector<Example>& data, Feature
         (fold_of[data[i].group] == f ? test_idx : train_idx).push_back(i);
       }
       if (train_idx.empty() || test_idx.empty()) continue;
-      LinearModel m = train_task(x, y, train_idx, opt);
+      // Nested: C and offsets from the training folds only.
+      TaskChoice ch = choose(data, x, y, train_idx, opt);
+      LinearModel m = train_task(x, y, train_idx, opt, ch.c, ch.offsets);
       for (auto i : test_idx) {
         gold.push_back(y[i]);
         pred.push_back(argmax(m, x[i]));

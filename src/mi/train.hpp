@@ -41,7 +41,17 @@ const std::vector<std::string>& task_names();
 Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_view full = {});
 
 struct TrainOptions {
-  double c = 1.0;        // LIBLINEAR cost
+  double c = 1.0;  // LIBLINEAR cost when c_grid is empty
+  // When not empty: each task's C is chosen from these by grouped
+  // cross-validation inside the training data only (inner_folds folds), and
+  // per-class offsets of the decision values are tuned on the same
+  // out-of-fold predictions to maximise macro-F1. In cross_validate() this
+  // happens again inside every outer training fold (nested), so the test
+  // fold never takes part in the choice.
+  // Off by default: neither improved the grouped CV scores (docs/mi.md).
+  std::vector<double> c_grid;
+  int inner_folds = 4;
+  bool tune_offsets = false;
   bool balanced = true;  // class weights n / (k * n_class)
   int folds = 5;
   int min_df = 2;            // drop features seen in fewer training utterances
@@ -58,9 +68,18 @@ struct TaskReport {
   std::vector<std::vector<int>> confusion;  // [gold][predicted]
 };
 
+// What the tuning chose for one task (C, and the offset added to each class's
+// bias, in the order of the model's classes).
+struct TaskChoice {
+  double c = 1.0;
+  std::vector<float> offsets;
+};
+
 // Trains one model per task on all of `data` (features from `set` and `lex`).
+// `chosen`, when given, receives each task's tuned C and offsets.
 ModelBundle train_bundle(const std::vector<Example>& data, FeatureSet set, const Lexicon& lex,
-                         const TrainOptions& opt);
+                         const TrainOptions& opt,
+                         std::map<std::string, TaskChoice>* chosen = nullptr);
 
 // Grouped k-fold cross-validation: groups are assigned to folds by a fixed
 // hash of their name, so the split does not depend on the order of rows.

@@ -54,6 +54,33 @@ TEST(Lexicon, PatternsAnchorsAndStems) {
   EXPECT_FALSE(has(matched(*lex, "ikkje"), "exact"));
 }
 
+// match() only tries the cues whose first word fits a token (an index by
+// first word); cues that start with "_" or a prefix are tried everywhere, and
+// a cue counts once however often it occurs.
+TEST(Lexicon, CountsEachCueOnceWhereverItStarts) {
+  auto lex = Lexicon::parse(Language::en,
+                            "change i want\n"
+                            "change =never again\n"
+                            "change _ better\n"
+                            "change quit*\n"
+                            "sustain i can't\n");
+  ASSERT_TRUE(lex.ok()) << lex.error().detail;
+  auto count = [&](std::string_view text, std::string_view cat) {
+    auto tokens = tokenize(fold_case(text));
+    auto c = lex->match(tokens);
+    EXPECT_EQ(c, lex->match(tokens, lex->stems(tokens))) << text;
+    const auto& cats = lex->categories();
+    return static_cast<int>(
+        c[static_cast<std::size_t>(std::find(cats.begin(), cats.end(), cat) - cats.begin())]);
+  };
+  EXPECT_EQ(count("I want, I want, I want", "change"), 1);
+  EXPECT_EQ(count("never again, I want to quit, feeling better", "change"), 4);
+  EXPECT_EQ(count("better", "change"), 0);  // "_ better" needs a word before it
+  EXPECT_EQ(count("quitting", "change"), 1);
+  EXPECT_EQ(count("I can't and I want", "sustain"), 1);
+  EXPECT_EQ(count("", "change"), 0);
+}
+
 TEST(Lexicon, RejectsMalformedLines) {
   auto bad = Lexicon::parse(Language::en, "lonely\n");
   ASSERT_FALSE(bad.ok());
