@@ -88,6 +88,16 @@ std::string cell_text(const App& app, const Request& req, const rd::Cell& c) {
   return c.suppressed() ? hidden_text(app, req) : std::to_string(*c.count);
 }
 
+// A unit's response rate as shown: "30 %", "skjult" beside a hidden count,
+// "ikke oppgitt" without a head count (or with 0).
+std::string rate_text(const App& app, const Request& req, const rd::UnitCount& u) {
+  if (u.rate_percent)
+    return fill(tr(app, req, "readiness.dashboard.rate_value"), "n",
+                std::to_string(*u.rate_percent));
+  if (u.count.suppressed() && u.invited.value_or(0) > 0) return hidden_text(app, req);
+  return tr(app, req, "readiness.dashboard.not_given");
+}
+
 std::string band_key(std::size_t k) {
   static constexpr std::string_view keys[] = {"low", "middle", "high", "skipped"};
   return "readiness.dashboard.band." + std::string(keys[k]);
@@ -264,13 +274,26 @@ Response dashboard_get(App& app, const Request& req) {
     Data ur{Data::type::object};
     ur.set("title", r->title);
     Data rows{Data::type::list};
+    bool has_invited = false;
+    for (const auto& u : s.units)
+      has_invited = has_invited || u.invited.has_value();
     for (const auto& u : s.units) {
       if (u.unit_id.empty() && u.count.count == 0) continue;
       Data row{Data::type::object};
       row.set("name", unit_name(app, req, *r, u.unit_id));
       row.set("cell", cell(app, req, u.count));
+      // Every row of a table with head counts has both cells (the "no unit"
+      // row too: nobody is invited to it).
+      row.set("has_invited", flag(has_invited));
+      row.set("invited", u.invited ? std::to_string(*u.invited)
+                                   : tr(app, req, "readiness.dashboard.not_given"));
+      Data rate{Data::type::object};
+      rate.set("hidden", flag(u.count.suppressed() && u.invited.value_or(0) > 0));
+      rate.set("value", rate_text(app, req, u));
+      row.set("rate", rate);
       rows.push_back(row);
     }
+    ur.set("has_invited", flag(has_invited));
     ur.set("rows", rows);
     unit_rounds.push_back(ur);
   }
@@ -368,6 +391,8 @@ std::vector<std::vector<std::string>> export_rows(const App& app, const Request&
   const std::string s_unit = tr(app, req, "readiness.dashboard.export.unit");
   const std::string s_trans = tr(app, req, "readiness.dashboard.export.transition");
   const std::string s_move = tr(app, req, "readiness.dashboard.export.move");
+  const std::string s_invited = tr(app, req, "readiness.dashboard.export.invited");
+  const std::string s_rate = tr(app, req, "readiness.dashboard.export.rate");
   for (const auto& s : d.rounds) {
     const auto* r = round_by_id(l, s.round_id);
     const std::string title = r ? r->title : s.round_id;
@@ -388,6 +413,15 @@ std::vector<std::vector<std::string>> export_rows(const App& app, const Request&
     for (const auto& u : s.units)
       rows.push_back({s_unit, title, r ? unit_name(app, req, *r, u.unit_id) : u.unit_id,
                       cell_text(app, req, u.count)});
+    // Head counts and response rates (a whole percentage, so that a
+    // spreadsheet gets a number), only for units that have a head count.
+    for (const auto& u : s.units) {
+      if (!u.invited) continue;
+      const std::string name = r ? unit_name(app, req, *r, u.unit_id) : u.unit_id;
+      rows.push_back({s_invited, title, name, std::to_string(*u.invited)});
+      rows.push_back({s_rate, title, name,
+                      u.rate_percent ? std::to_string(*u.rate_percent) : rate_text(app, req, u)});
+    }
   }
   for (const auto& t : d.transitions) {
     const std::string pair = round_title(l, t.from_round) + " → " + round_title(l, t.to_round);

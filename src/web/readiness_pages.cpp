@@ -109,14 +109,38 @@ std::string date_text(SystemTime t, Language lang) {
   return initiative::format_date(d, lang);
 }
 
-Data units_text_list(const std::vector<store::RoundUnit>& units) {
+// The units' names, each with its head count when one was given.
+Data units_text_list(const App& app, const Request& req,
+                     const std::vector<store::RoundUnit>& units) {
   Data list{Data::type::list};
   for (const auto& u : units) {
     Data o{Data::type::object};
-    o.set("name", u.name);
+    std::string name = u.name;
+    if (u.invited) {
+      std::string count(text(app, req, "checkin.round.invited_count"));
+      const auto at = count.find("{{n}}");
+      if (at != std::string::npos) count.replace(at, 5, std::to_string(*u.invited));
+      name += " (" + count + ")";
+    }
+    o.set("name", name);
     list.push_back(o);
   }
   return list;
+}
+
+// A whole number 0..max as typed ("40", " 1 200 "); nullopt for anything else
+// (signs, decimals, letters, too many digits).
+std::optional<int> whole_count(std::string_view typed, int max) {
+  std::string digits;
+  for (char c : typed) {
+    if (c == ' ') continue;
+    if (c < '0' || c > '9' || digits.size() >= 7) return std::nullopt;
+    digits += c;
+  }
+  if (digits.empty()) return std::nullopt;
+  const int n = std::stoi(digits);
+  if (n > max) return std::nullopt;
+  return n;
 }
 
 // ------------------------------------------------------------------ QR
@@ -161,6 +185,8 @@ struct NewRoundForm {
   std::string title;
   std::vector<std::string> unit_ids;
   bool include_oric = false;
+  std::map<std::string, std::string> invited;  // unit id → the head count as typed
+  std::map<std::string, int> invited_counts;   // the valid ones, for ticked units
   FormErrors errors;
 };
 
@@ -180,7 +206,7 @@ Response rounds_page(App& app, const Request& req, const store::Initiative& i,
     o.set("status_label", text(app, req, r.open ? "checkin.status.open" : "checkin.status.closed"));
     o.set("answers", std::to_string(r.answer_count));
     o.set("created", date_text(r.created_at, req.lang));
-    o.set("units", units_text_list(r.units));
+    o.set("units", units_text_list(app, req, r.units));
     o.set("has_units", flag(!r.units.empty()));
     list.push_back(o);
   }
@@ -204,6 +230,10 @@ Response rounds_page(App& app, const Request& req, const store::Initiative& i,
       o.set("name", u.name);
       o.set("checked",
             flag(std::find(f.unit_ids.begin(), f.unit_ids.end(), u.id) != f.unit_ids.end()));
+      auto typed = f.invited.find(u.id);
+      set_text(o, "invited", typed == f.invited.end() ? std::string() : typed->second);
+      const Data* err = f.errors.by_field.get("antall_" + u.id);
+      set_text(o, "invited_error", err && err->is_string() ? err->string_value() : std::string());
       units.push_back(o);
     }
     d.set("has_org_units", flag(!all->empty()));
@@ -235,6 +265,23 @@ Response round_create(App& app, const Request& req) {
     // keep only the last value.
     for (const auto& [name, value] : req.form)
       if (name.starts_with("enhet_") && !value.empty()) f.unit_ids.push_back(name.substr(6));
+    // The head count beside each unit ("antall_<id>"), optional.
+    for (const auto& [name, value] : req.form) {
+      if (!name.starts_with("antall_")) continue;
+      const std::string unit = name.substr(7);
+      const std::string typed = form_field(req, name, 50);
+      if (typed.empty()) continue;
+      f.invited[unit] = typed;
+      const std::string field = "antall_" + unit;
+      const auto n = whole_count(typed, store::kMaxInvited);
+      if (!n) {
+        f.errors.add(app, req, field, "readiness.error.invited");
+      } else if (std::find(f.unit_ids.begin(), f.unit_ids.end(), unit) == f.unit_ids.end()) {
+        f.errors.add(app, req, field, "readiness.error.invited_unchecked");
+      } else {
+        f.invited_counts[unit] = *n;
+      }
+    }
   }
   if (f.title.empty() || f.title.size() > store::kRoundTitleMaxBytes)
     f.errors.add(app, req, "tittel", "readiness.error.title");
@@ -243,11 +290,13 @@ Response round_create(App& app, const Request& req) {
   draft.title = f.title;
   draft.unit_ids = f.unit_ids;
   draft.include_oric = f.include_oric;
+  draft.invited = f.invited_counts;
   auto r =
       store::ReadinessRepository(app.db(), app.clock()).create_round(actor_of(req), i.id, draft);
   if (!r) {
     if (r.error().code != ErrorCode::invalid_input) return store_error_page(app, req, r.error());
-    const bool units_error = r.error().message_key == "readiness.error.units";
+    const bool units_error = r.error().message_key == "readiness.error.units" ||
+                             r.error().message_key == "readiness.error.invited";
     f.errors.add(app, req, units_error ? "enheter" : "tittel", r.error().message_key);
     return rounds_page(app, req, i, f, 400);
   }
@@ -274,7 +323,7 @@ Response round_get(App& app, const Request& req) {
   round.set("answers", std::to_string(r->answer_count));
   round.set("created", date_text(r->created_at, req.lang));
   round.set("include_oric", flag(r->include_oric));
-  round.set("units", units_text_list(r->units));
+  round.set("units", units_text_list(app, req, r->units));
   round.set("has_units", flag(!r->units.empty()));
   round.set("version", std::to_string(r->version));
   const std::string base = round_path(i.id, r->id);

@@ -3,7 +3,9 @@
 // code; a participant on a phone (375 px) follows the link without an
 // account, sends the form once without the required answer, then answers and
 // gets the feedback for their stage with their own numbers and a private
-// code. axe-core runs on every page; every touch target of the questionnaire
+// code. Nine more phones answer, and the facilitator's dashboard shows the
+// response rate of the unit with a head count (axe-core clean there too).
+// axe-core runs on every page; every touch target of the questionnaire
 // is at least 44×44 px; no page scrolls sideways, logs a script error,
 // violates the CSP or fails a request.
 import assert from 'node:assert/strict';
@@ -92,8 +94,10 @@ test('open a round → answer on a phone → feedback for the stage', async () =
   await page.waitForURL(/\/innsjekk$/);
   await expectNoAxeViolations(page, 'the rounds tab');
   await page.getByLabel('Navn på runden').fill('Oppstart');
-  await page.getByLabel('Hjemmetjenesten nord').check();
-  await page.getByLabel('Hjemmetjenesten sør').check();
+  await page.getByLabel('Hjemmetjenesten nord', { exact: true }).check();
+  await page.getByLabel('Hjemmetjenesten sør', { exact: true }).check();
+  // The head count beside a unit, for the response rate.
+  await page.getByLabel('Antall invitert (valgfritt) – Hjemmetjenesten nord').fill('12');
   await page.getByLabel(/Ta med organisasjonsskalaen ORIC/).check();
   await submit(page, page.getByRole('button', { name: 'Opprett runden' }));
   await page.waitForURL(/\/innsjekk\/[0-9a-f]{32}\?melding=opprettet$/);
@@ -147,7 +151,34 @@ test('open a round → answer on a phone → feedback for the stage', async () =
   assert.match(await phone.locator('.checkin-private-code__value').innerText(), /^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
   noProblems(phoneProblems, 'the participant pages');
 
-  // The facilitator sees one answer.
+  // The facilitator sees one answer, and the head count beside the unit.
   await page.goto(page.url().replace(/\/plakat$/, ''));
   assert.match(await page.locator('dl.facts').first().innerText(), /Svar\s+1/);
+  assert.match(await page.locator('dl.facts').first().innerText(), /Hjemmetjenesten nord \(12 invitert\)/);
+
+  // Nine more phones answer, five for north and four for south, so both
+  // units reach the minimum group of 5: the dashboard shows their figures
+  // and the response rate beside north's count (5 of 12; south has no head
+  // count). A hidden count never gets a rate (the HTTP tests).
+  for (let k = 0; k < 9; k++) {
+    // The phone's page again, its cookies cleared: another phone each time
+    // (app.page keeps one page per locale; nb-NO is the facilitator's).
+    const other = await app.page({ locale: 'de-DE', viewport: PHONE });
+    await other.goto(`${app.url}/i/${code}`);
+    await other.getByText(k < 5 ? 'Hjemmetjenesten nord' : 'Hjemmetjenesten sør').click();
+    await other.getByText('Jeg er i gang med å endre dette nå').click();
+    await submit(other, other.getByRole('button', { name: 'Send svaret' }));
+    await other.getByRole('heading', { name: 'Takk for svaret' }).waitFor();
+  }
+  const dashboardProblems = await watchPage(page);
+  await page.goto(page.url().replace(/\/innsjekk\/[0-9a-f]{32}.*$/, '/innsjekk/resultater'));
+  await page.getByRole('heading', { name: 'Svar per enhet' }).waitFor();
+  await expectNoAxeViolations(page, 'the dashboard');
+  const units = page.locator('table', { has: page.getByRole('columnheader', { name: 'Svarprosent' }) });
+  assert.equal(await units.count(), 1, 'one round with head counts');
+  const north = units.getByRole('row', { name: /Hjemmetjenesten nord/ });
+  assert.match(await north.innerText(), /5\s+12\s+42\s%/);
+  const south = units.getByRole('row', { name: /Hjemmetjenesten sør/ });
+  assert.match(await south.innerText(), /5\s+ikke oppgitt\s+ikke oppgitt/);
+  noProblems(dashboardProblems, 'the dashboard');
 });

@@ -260,6 +260,53 @@ TEST_F(ReadinessDashboardTest, XlsxExportIsAWorkbookWithTheSameFigures) {
   EXPECT_FALSE(has(strings, "Mer tid til opplæring"));
 }
 
+TEST_F(ReadinessDashboardTest, ResponseRatePerUnitOnlyBesideAShownCount) {
+  // North invited 40 and gave 12 answers; east invited 10 and gave 1 (its
+  // count is hidden, so its rate is too); a third unit has no head count.
+  store::AccountRepository accounts(*server_->db, server_->clock);
+  auto west = accounts.create_unit(org_, "Vest " + id_);
+  ASSERT_TRUE(west.ok());
+  server_->clock.advance(std::chrono::hours(24));
+  store::RoundDraft d{"Med antall", {north_, east_, west->id}, false};
+  d.invited[north_] = 40;
+  d.invited[east_] = 10;
+  auto r = repo().create_round(actor_, id_, d);
+  ASSERT_TRUE(r.ok()) << r.error().detail;
+  for (int k = 0; k < 12; ++k)
+    answer(*r, StagingAnswer::within_6_months, north_);
+  answer(*r, StagingAnswer::within_6_months, east_);
+  for (int k = 0; k < 6; ++k)
+    answer(*r, StagingAnswer::within_6_months, west->id);
+
+  Browser b = logged_in_browser(server_, email_);
+  auto page = b.get(path("/resultater"));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(has(page.body, "<th scope=\"col\" class=\"num\">Svarprosent</th>"));
+  EXPECT_TRUE(has(page.body, "<td class=\"num\">40</td><td class=\"num\">30\xc2\xa0%</td>"))
+      << "12 of 40";
+  EXPECT_TRUE(has(page.body,
+                  "<td class=\"num\">10</td><td class=\"num\"><span "
+                  "class=\"suppressed\">skjult</span></td>"))
+      << "east's 1 of 10 is hidden, and so is its rate";
+  EXPECT_TRUE(has(page.body,
+                  "<td class=\"num\">ikke oppgitt</td><td class=\"num\">ikke "
+                  "oppgitt</td>"))
+      << "no head count for west";
+  EXPECT_FALSE(has(page.body, "10\xc2\xa0%")) << "1 of 10 must not show";
+
+  auto m = csv_map(b.get(path("/eksport.csv")).body);
+  EXPECT_EQ(m["Invitert|Med antall|" + north_name_], "40");
+  EXPECT_EQ(m["Svarprosent (%)|Med antall|" + north_name_], "30");
+  EXPECT_EQ(m["Invitert|Med antall|" + east_name_], "10");
+  EXPECT_EQ(m["Svarprosent (%)|Med antall|" + east_name_], "skjult");
+  EXPECT_EQ(m["Enhet|Med antall|" + east_name_], "skjult");
+  EXPECT_EQ(m.count("Invitert|Med antall|Vest " + id_), 0u) << "no head count, no row";
+
+  auto en = b.get(path("/resultater?lang=en"));
+  EXPECT_TRUE(has(en.body, "<td class=\"num\">40</td><td class=\"num\">30%</td>"));
+  EXPECT_TRUE(has(en.body, ">Response rate<"));
+}
+
 TEST_F(ReadinessDashboardTest, EnglishPage) {
   populate();
   Browser b = logged_in_browser(server_, email_);

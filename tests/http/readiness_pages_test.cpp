@@ -193,6 +193,71 @@ TEST_F(ReadinessPagesTest, BadRoundInputIsShownAgainAndSavesNothing) {
   EXPECT_EQ(status.status, 404);
 }
 
+TEST_F(ReadinessPagesTest, HeadCountsPerUnitAreOptionalAndHostileOnesAreRefused) {
+  Browser b = browser();
+  auto page = b.get(path());
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(has(page.body, "<label for=\"antall_" + north_ + "\">Antall invitert (valgfritt)"))
+      << "a labelled field beside each unit";
+  EXPECT_TRUE(has(page.body, "inputmode=\"numeric\""));
+
+  // Hostile numbers: each is refused with the field named, the typed text
+  // kept, and nothing saved.
+  const std::vector<std::string> hostile = {"-5",
+                                            "100001",
+                                            "99999999999999999999",
+                                            "tolv",
+                                            "12,5",
+                                            "1e3",
+                                            "0x10",
+                                            "+7",
+                                            "4 0 0 0 0 0",
+                                            "1\xc2\xa0"
+                                            "2",
+                                            std::string(60, '9')};
+  for (const std::string& bad : hostile) {
+    auto r = b.post(
+        path(), {{"tittel", "Med antall"}, {"enhet_" + north_, "1"}, {"antall_" + north_, bad}});
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_TRUE(has(r.body, "Skriv antallet som et helt tall fra 0 til 100 000")) << bad;
+    EXPECT_TRUE(has(r.body, "href=\"#antall_" + north_ + "\"")) << "in the error summary";
+    EXPECT_TRUE(
+        has(r.body, "aria-invalid=\"true\" aria-describedby=\"antall_" + north_ + "-error\""))
+        << bad;
+    if (bad.size() < 10) {
+      EXPECT_TRUE(has(r.body, "value=\"" + bad + "\"")) << "kept: " << bad;
+    }
+  }
+  // A number for a unit that is not ticked, and for a unit of no one's.
+  auto unticked = b.post(path(), {{"tittel", "Uten kryss"}, {"antall_" + east_, "12"}});
+  EXPECT_EQ(unticked.status, 400);
+  EXPECT_TRUE(has(unticked.body, "Kryss av for enheten, eller fjern antallet."));
+  auto foreign = b.post(path(), {{"tittel", "Fremmed"},
+                                 {"enhet_" + std::string(32, 'a'), "1"},
+                                 {"antall_" + std::string(32, 'a'), "3"}});
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_TRUE(rounds().empty()) << "nothing saved";
+
+  // Valid: one unit with a head count (spaces allowed), one without.
+  auto created = b.post(path(), {{"tittel", "Med antall"},
+                                 {"enhet_" + north_, "1"},
+                                 {"antall_" + north_, " 1 200 "},
+                                 {"enhet_" + east_, "1"},
+                                 {"antall_" + east_, ""}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  auto list = rounds();
+  ASSERT_EQ(list.size(), 1u);
+  for (const auto& u : list[0].units)
+    EXPECT_EQ(u.invited, u.id == north_ ? std::optional<int>(1200) : std::nullopt) << u.name;
+  auto details = b.get(path("/" + list[0].id));
+  EXPECT_TRUE(has(details.body, north_name_ + " (1200 invitert)"));
+  EXPECT_TRUE(has(details.body, ">" + east_name_ + "<")) << "no head count, no number";
+  // 0 is a head count too.
+  auto zero =
+      b.post(path(), {{"tittel", "Null"}, {"enhet_" + east_, "1"}, {"antall_" + east_, "0"}});
+  EXPECT_EQ(zero.status, 303);
+}
+
 TEST_F(ReadinessPagesTest, CloseAndReopenWithVersionsAndTheParticipantSeesIt) {
   auto r = make_round();
   Browser p = phone(r.join_code);  // the form is open on a phone while the round closes

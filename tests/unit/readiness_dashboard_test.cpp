@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -345,6 +347,87 @@ TEST(DashboardTransitions, NoHiddenCellFollowsFromRowAndColumnTotals) {
     }
     (void)total;
   }
+}
+
+// ---------------------------------------------------------------- counts
+
+TEST(DashboardCounts, CountsAreTheRawFiguresOfEveryAnswer) {
+  std::vector<DashboardAnswer> v;
+  v.push_back(ans("r1", S::overveielse, 1, "u1", 3, 10));
+  v.push_back(ans("r1", S::overveielse, 2, "u2", 11, std::nullopt));  // out of range: skipped
+  v.push_back(ans("r1", std::nullopt, 0, "", 0, 0));                  // unstaged
+  v.push_back(ans("r2", S::handling, 1, "u1"));
+  v.push_back(ans("r2", S::tilbakefall, 2, "elsewhere"));
+  v.push_back(ans("r2", S::handling, 0));    // anonymous: no link
+  v.push_back(ans("gone", S::handling, 1));  // a round not asked for
+  const auto c = count({{"r1", {"u1", "u2"}}, {"r2", {"u1"}}}, v);
+  ASSERT_EQ(c.rounds.size(), 2u);
+  EXPECT_EQ(c.rounds[0].stages[static_cast<std::size_t>(index(S::overveielse))], 2);
+  EXPECT_EQ(c.rounds[0].stages[6], 1) << "unstaged";
+  EXPECT_EQ(c.rounds[0].importance[3], 1);
+  EXPECT_EQ(c.rounds[0].importance[0], 1);
+  EXPECT_EQ(c.rounds[0].importance[kRulerSkipped], 1);
+  EXPECT_EQ(c.rounds[0].confidence[10], 1);
+  EXPECT_EQ(c.rounds[0].confidence[kRulerSkipped], 1);
+  EXPECT_EQ(c.rounds[0].units, (std::map<std::string, int>{{"", 1}, {"u1", 1}, {"u2", 1}}));
+  EXPECT_EQ(c.rounds[1].units, (std::map<std::string, int>{{"", 1}, {"elsewhere", 1}, {"u1", 1}}));
+  ASSERT_EQ(c.transitions.size(), 1u);
+  int linked = 0;
+  for (const auto& row : c.transitions[0])
+    for (int n : row)
+      linked += n;
+  EXPECT_EQ(linked, 2);
+  EXPECT_EQ(c.transitions[0][static_cast<std::size_t>(index(S::overveielse))]
+                         [static_cast<std::size_t>(index(S::handling))],
+            1);
+  EXPECT_EQ(c.transitions[0][static_cast<std::size_t>(index(S::overveielse))]
+                         [static_cast<std::size_t>(index(S::tilbakefall))],
+            1);
+  // The same dashboard from the answers and from their counts.
+  const std::vector<DashboardRound> rounds = {{"r1", {"u1", "u2"}}, {"r2", {"u1"}}};
+  EXPECT_TRUE(aggregate(rounds, v, 3) == aggregate(rounds, count(rounds, v), 3));
+  // Missing counts count as none.
+  const auto none = aggregate(rounds, DashboardCounts{}, 5);
+  ASSERT_EQ(none.rounds.size(), 2u);
+  EXPECT_EQ(none.rounds[1].answers.count, 0);
+  EXPECT_EQ(none.transitions[0].linked.count, 0);
+}
+
+TEST(DashboardRates, AResponseRateOnlyBesideAShownCount) {
+  std::vector<DashboardAnswer> v;
+  add(v, "r", S::overveielse, 12, "north");
+  add(v, "r", S::overveielse, 1, "east");
+  add(v, "r", S::overveielse, 6, "west");
+  add(v, "r", S::overveielse, 5, "zero");
+  add(v, "r", S::overveielse, 7, "few");
+  DashboardRound r{"r", {"north", "east", "west", "zero", "few"}, {40, 10, std::nullopt, 0, 3}};
+  const auto d = aggregate({r}, v, 5);
+  ASSERT_EQ(d.rounds[0].units.size(), 6u);
+  const auto& u = d.rounds[0].units;
+  EXPECT_EQ(u[0].count.count, 12);
+  EXPECT_EQ(u[0].invited, 40);
+  EXPECT_EQ(u[0].rate_percent, 30);
+  EXPECT_TRUE(u[1].count.suppressed()) << "1 answer";
+  EXPECT_EQ(u[1].invited, 10) << "the head count is the facilitator's own figure";
+  EXPECT_EQ(u[1].rate_percent, std::nullopt) << "it would tell the hidden count";
+  EXPECT_EQ(u[2].invited, std::nullopt);
+  EXPECT_EQ(u[2].rate_percent, std::nullopt);
+  EXPECT_EQ(u[3].invited, 0);
+  EXPECT_EQ(u[3].rate_percent, std::nullopt) << "no rate of a head count of 0";
+  EXPECT_EQ(u[4].rate_percent, 233) << "more answers than invited: shown as it is";
+  EXPECT_EQ(u[5].invited, std::nullopt) << "no unit given";
+  // Rounded to the nearest whole percent, halves up.
+  for (auto [answers, invited, want] : std::vector<std::array<int, 3>>{
+           {5, 8, 63}, {5, 16, 31}, {5, 6, 83}, {5, 200, 3}, {5, 1000, 1}, {5, 100000, 0}}) {
+    std::vector<DashboardAnswer> w;
+    add(w, "r", S::overveielse, answers, "a");
+    const auto e = aggregate({{"r", {"a"}, {invited}}}, w, 5);
+    EXPECT_EQ(e.rounds[0].units[0].rate_percent, want) << answers << "/" << invited;
+  }
+  // Below the minimum, nothing.
+  std::vector<DashboardAnswer> few;
+  add(few, "r", S::overveielse, 4, "a");
+  EXPECT_EQ(aggregate({{"r", {"a"}, {4}}}, few, 5).rounds[0].units[0].rate_percent, std::nullopt);
 }
 
 TEST(ProtectGroup, HidesUntilTheHiddenCellsAreSafe) {
