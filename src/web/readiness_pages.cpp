@@ -128,6 +128,19 @@ Data units_text_list(const App& app, const Request& req,
   return list;
 }
 
+// A round's answer count as the facilitator sees it: 0, or the count once it
+// reaches the minimum group size; in between only "fewer than 5", so the
+// lists tell no more about a small group than the dashboard does (which
+// hides such a round entirely).
+std::string answers_text(const App& app, const Request& req, int count) {
+  const int m = readiness::effective_min_group(app.options().min_group_size);
+  if (count <= 0 || count >= m) return std::to_string(std::max(count, 0));
+  std::string few(text(app, req, "checkin.round.answers_few"));
+  const auto at = few.find("{{n}}");
+  if (at != std::string::npos) few.replace(at, 5, std::to_string(m));
+  return few;
+}
+
 // A whole number 0..max as typed ("40", " 1 200 "); nullopt for anything else
 // (signs, decimals, letters, too many digits).
 std::optional<int> whole_count(std::string_view typed, int max) {
@@ -204,7 +217,7 @@ Response rounds_page(App& app, const Request& req, const store::Initiative& i,
     o.set("code", r.join_code);
     o.set("open", flag(r.open));
     o.set("status_label", text(app, req, r.open ? "checkin.status.open" : "checkin.status.closed"));
-    o.set("answers", std::to_string(r.answer_count));
+    o.set("answers", answers_text(app, req, r.answer_count));
     o.set("created", date_text(r.created_at, req.lang));
     o.set("units", units_text_list(app, req, r.units));
     o.set("has_units", flag(!r.units.empty()));
@@ -320,7 +333,7 @@ Response round_get(App& app, const Request& req) {
   round.set("open", flag(r->open));
   round.set("status_label",
             text(app, req, r->open ? "checkin.status.open" : "checkin.status.closed"));
-  round.set("answers", std::to_string(r->answer_count));
+  round.set("answers", answers_text(app, req, r->answer_count));
   round.set("created", date_text(r->created_at, req.lang));
   round.set("include_oric", flag(r->include_oric));
   round.set("units", units_text_list(app, req, r->units));

@@ -258,6 +258,37 @@ TEST_F(ReadinessPagesTest, HeadCountsPerUnitAreOptionalAndHostileOnesAreRefused)
   EXPECT_EQ(zero.status, 303);
 }
 
+TEST_F(ReadinessPagesTest, AnswerCountsBelowTheMinimumGroupSayOnlyFewerThan) {
+  auto r = make_round();
+  Browser b = browser();
+  auto count_on = [&](const std::string& p) {
+    auto page = b.get(p);
+    EXPECT_EQ(page.status, 200);
+    const std::string mark = "<dt>Svar</dt><dd>";
+    const auto at = page.body.find(mark);
+    if (at == std::string::npos) return std::string("(none)");
+    const auto start = at + mark.size();
+    return page.body.substr(start, page.body.find("</dd>", start) - start);
+  };
+  EXPECT_EQ(count_on(path()), "0");
+  EXPECT_EQ(count_on(path("/" + r.id)), "0");
+  for (int k = 1; k <= 5; ++k) {
+    store::Submission s;
+    s.staging = readiness::StagingAnswer::changing_now;
+    ASSERT_TRUE(repo().submit(r.join_code, s).ok());
+    const std::string want = k < 5 ? "færre enn 5" : "5";
+    EXPECT_EQ(count_on(path()), want) << k;
+    EXPECT_EQ(count_on(path("/" + r.id)), want) << k;
+  }
+  auto few = make_round();
+  store::Submission s;
+  s.staging = readiness::StagingAnswer::no_plans;
+  ASSERT_TRUE(repo().submit(few.join_code, s).ok());
+  auto en = b.get(path("/" + few.id + "?lang=en"));
+  EXPECT_TRUE(has(en.body, "<dd>fewer than 5</dd>"));
+  EXPECT_FALSE(has(en.body, "<dd>1</dd>"));
+}
+
 TEST_F(ReadinessPagesTest, CloseAndReopenWithVersionsAndTheParticipantSeesIt) {
   auto r = make_round();
   Browser p = phone(r.join_code);  // the form is open on a phone while the round closes
