@@ -63,6 +63,9 @@ class Database {
 
   // The URL with the password hidden.
   std::string display_url() const;
+  // The URL as given, password included: for a component that needs its own
+  // connection (store::Listener). Never log it.
+  const std::string& connection_url() const noexcept { return raw_url_; }
 
  private:
   Database(DatabaseUrl url, std::string raw_url, std::size_t pool_size);

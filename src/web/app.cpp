@@ -1,5 +1,6 @@
 #include "web/app.hpp"
 
+#include <spdlog/spdlog.h>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@
 #include "web/readiness_pages.hpp"
 #include "web/request_pages.hpp"
 #include "web/token_pages.hpp"
+#include "web/workshop_live.hpp"
+#include "web/workshop_pages.hpp"
 
 namespace samskap::web {
 
@@ -48,7 +51,21 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
       clock_(clock),
       renderer_(embedded_templates(), catalog, assets),
       auth_(std::make_unique<Auth>(db, clock, AuthOptions{options.secure_cookies, {}})),
-      accounts_(std::make_unique<AccountPages>(*this)) {
+      accounts_(std::make_unique<AccountPages>(*this)),
+      live_(std::make_unique<WorkshopLive>(
+          db, clock, renderer_,
+          LiveOptions{std::chrono::seconds(15), options.min_group_size, true,
+                      options.public_url})) {
+  // Without the listener, events from other app nodes are not seen here; the
+  // node's own still are. Say so and go on.
+  if (auto s = live_->start(); !s.ok())
+    spdlog::warn("live workshops: {} ({})", s.error().message_key, s.error().detail);
+  metrics_->add_gauges([this](std::string& out) {
+    out +=
+        "# HELP samskap_workshop_streams Open workshop event streams on this node.\n# TYPE "
+        "samskap_workshop_streams gauge\n";
+    out += "samskap_workshop_streams " + std::to_string(live_->streams()) + "\n";
+  });
   metrics_->add_gauges([this](std::string& out) {
     auto s = db_.stats();
     out +=
@@ -66,7 +83,9 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
   });
 }
 
-App::~App() = default;
+App::~App() {
+  if (live_) live_->stop();
+}
 
 Response App::page(const Request& req, std::string_view name, std::string_view title_key,
                    Data data) const {
@@ -238,6 +257,7 @@ std::vector<Route> App::routes() {
   add_request_routes(*this, routes);
   add_readiness_routes(*this, routes);
   add_readiness_dashboard_routes(*this, routes);
+  add_workshop_routes(*this, routes);
   return routes;
 }
 

@@ -25,6 +25,7 @@ struct AppOptions {
 
 class Auth;
 class AccountPages;
+class WorkshopLive;
 
 class App {
  public:
@@ -45,6 +46,8 @@ class App {
   store::Database& db() { return db_; }
   const Clock& clock() const { return clock_; }
   const AppOptions& options() const { return options_; }
+  // The live workshop streams of this node (issue 8); started with the App.
+  WorkshopLive& live() { return *live_; }
 
   // Runs before every worker route: parses forms, authenticates, checks the
   // route's guard and the CSRF token. See web::Middleware.
@@ -73,6 +76,7 @@ class App {
   Renderer renderer_;
   std::unique_ptr<Auth> auth_;
   std::unique_ptr<AccountPages> accounts_;
+  std::unique_ptr<WorkshopLive> live_;
 };
 
 // "1 MiB", "512 KiB": sizes in messages.

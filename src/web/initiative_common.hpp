@@ -38,6 +38,7 @@ inline constexpr InitiativeTab kInitiativeTabs[] = {
     {"kunnskapsgrunnlag", "initiative.tab.evidence"},
     {"plan", "initiative.tab.plan"},
     {"innsjekk", "initiative.tab.checkins"},
+    {"verksted", "initiative.tab.workshops"},
     {"samarbeid", "initiative.tab.collaborators"},
 };
 

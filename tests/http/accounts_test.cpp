@@ -12,6 +12,7 @@
 #include "store/initiatives.hpp"
 #include "store/readiness.hpp"
 #include "store/secrets.hpp"
+#include "store/workshops.hpp"
 #include "support/browser.hpp"
 #include "support/http_client.hpp"
 
@@ -285,6 +286,14 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
   auto round = store::ReadinessRepository(*s_->db, s_->clock)
                    .create_round(actor_a, ini->id, {"Hemmelig runde", {}, false});
   ASSERT_TRUE(round.ok());
+  store::WorkshopRepository workshops(*s_->db, s_->clock);
+  auto workshop = workshops.create(actor_a, ini->id, "Hemmelig verksted");
+  ASSERT_TRUE(workshop.ok());
+  workshop::ActivityDef secret_activity;
+  secret_activity.prompt = "Hemmelig spørsmål";
+  auto workshop_with =
+      workshops.add_activity(actor_a, ini->id, workshop->id, workshop->version, secret_activity);
+  ASSERT_TRUE(workshop_with.ok());
   auto token = store::ApiTokenRepository(*s_->db, s_->clock)
                    .create(admin_a.organisation_id, admin_a.id, "hemmelig");
   ASSERT_TRUE(token.ok());
@@ -312,6 +321,9 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
     if (rounds)
       for (const auto& r : *rounds)
         s += r.id + r.title + (r.open ? "open" : "closed") + std::to_string(r.version);
+    if (auto w = workshops.get(actor_a, ini->id, workshop->id))
+      s += w->id + w->title + std::to_string(w->version) + std::to_string(w->state.current) +
+           std::to_string(w->activities.size());
     auto r = requests.get(actor_a, request->id);
     s += r ? r->body + std::string(initiative::slug(r->status)) + std::to_string(r->version)
            : std::string("request gone");
@@ -332,10 +344,11 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
   };
   const std::string before = snapshot();
   const std::set<std::string> secrets = {
-      "ansatt@a.no",    "Ansatt Hemmelig",      "admin@a.no",         "Organisasjon A",
-      "Hemmelig bydel", "Hemmelig henvendelse", "Hemmelig initiativ", "Hemmelig visjon",
-      "Hemmelig mål",   "Hemmelig partner",     "Hemmelig kilde",     "Hemmelig møte",
-      "USHT Hemmelig",  "gjest@usht.no",        "Hemmelig runde"};
+      "ansatt@a.no",      "Ansatt Hemmelig",      "admin@a.no",         "Organisasjon A",
+      "Hemmelig bydel",   "Hemmelig henvendelse", "Hemmelig initiativ", "Hemmelig visjon",
+      "Hemmelig mål",     "Hemmelig partner",     "Hemmelig kilde",     "Hemmelig møte",
+      "USHT Hemmelig",    "gjest@usht.no",        "Hemmelig runde",     "Hemmelig verksted",
+      "Hemmelig spørsmål"};
   // The object of A that a route's placeholders stand for.
   auto id_for = [&](const std::string& pattern) -> std::string {
     if (pattern.starts_with("/initiativ/") || pattern.starts_with("/api/v1/initiatives/"))
@@ -371,6 +384,8 @@ TEST_F(AccountsTest, IsolationWalkOverEveryRoute) {
     path = std::regex_replace(path, std::regex(":part\\b"), part_for(route.pattern));
     path = std::regex_replace(path, std::regex(":user\\b"), guest->id);
     path = std::regex_replace(path, std::regex(":round\\b"), round->id);
+    path = std::regex_replace(path, std::regex(":ws\\b"), workshop->id);
+    path = std::regex_replace(path, std::regex(":act\\b"), workshop_with->activities[0].id);
     // Placeholders may carry a pattern (":round([0-9a-f]{32})"): drop it.
     path = std::regex_replace(path, std::regex("\\([^)]*\\)"), "");
     path = std::regex_replace(path, std::regex(":[A-Za-z_]+"), victim->id);

@@ -42,6 +42,11 @@ inline std::string form_encode(const std::vector<std::pair<std::string, std::str
 struct Browser {
   AppServer* s;
   std::map<std::string, std::string> cookies;
+  // When `s` is null: the address of a server of its own (a `samskap serve`
+  // child), e.g. "http://127.0.0.1:8123".
+  std::string base = {};
+
+  std::string url(const std::string& path) const { return s ? s->url(path) : base + path; }
 
   std::vector<std::string> headers(std::vector<std::string> extra = {}) const {
     std::string c;
@@ -63,14 +68,14 @@ struct Browser {
     }
   }
   HttpResult get(const std::string& path, std::vector<std::string> extra = {}) {
-    auto r = http_get(s->url(path), headers(std::move(extra)));
+    auto r = http_get(url(path), headers(std::move(extra)));
     remember(r);
     return r;
   }
   HttpResult post(const std::string& path, std::vector<std::pair<std::string, std::string>> fields,
                   bool with_csrf = true) {
     if (with_csrf) fields.emplace_back("csrf", csrf());
-    auto r = http_request("POST", s->url(path),
+    auto r = http_request("POST", url(path),
                           headers({"Content-Type: application/x-www-form-urlencoded"}),
                           form_encode(fields));
     remember(r);
@@ -79,7 +84,7 @@ struct Browser {
   // The CSRF token of the current page state: the session's (from /meg) or the pre-login cookie.
   std::string csrf() {
     if (cookies.count("samskap_session")) {
-      auto page = http_get(s->url("/meg"), headers());
+      auto page = http_get(url("/meg"), headers());
       std::smatch m;
       if (std::regex_search(page.body, m, std::regex("name=\"csrf\" value=\"([^\"]+)\"")))
         return m[1];
