@@ -15,15 +15,22 @@
 //   (ReadinessRepository::answers), counted (readiness::count) and
 //   aggregated; what the page did before the tallies;
 // - baseline: SELECT round, staging, COUNT(*) … GROUP BY round, staging;
-// - submit: answers per second through submit while loading.
+// - submit: answers per second through submit while loading;
+// - http_submit: then HTTP_ANSWERS answers to a seventh round through the
+//   app's own server on a loopback port, CLIENTS phones at once (libcurl,
+//   own cookies, keep-alive): GET /i/:code for the form and its CSRF token,
+//   then POST it (must answer 200 with the feedback); afterwards the round
+//   must hold exactly that many answers and the tallies still equal the
+//   recount.
 // Before measuring it checks that the tallies equal the plain recomputation
 // (raw counts and the whole dashboard), that the stage counts equal the
 // GROUP BY's and that every participant links across rounds; while
 // measuring, that every page is the same and the two dashboards stay equal.
 // Prints `bench dashboard: key=value …` lines.
 //
-// Usage: bench_dashboard DIR [PARTICIPANTS] [RUNS]
+// Usage: bench_dashboard DIR [PARTICIPANTS] [RUNS] [HTTP_ANSWERS] [CLIENTS]
 
+#include <curl/curl.h>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -31,8 +38,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <numeric>
 #include <random>
+#include <regex>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -49,6 +59,7 @@
 #include "web/app.hpp"
 #include "web/assets.hpp"
 #include "web/metrics.hpp"
+#include "web/server.hpp"
 
 using namespace samskap;
 using Clock_ = std::chrono::steady_clock;
@@ -90,12 +101,15 @@ readiness::StagingAnswer staging_for(std::mt19937& rng, int r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) die("usage: bench_dashboard DIR [PARTICIPANTS] [RUNS]");
+  if (argc < 2) die("usage: bench_dashboard DIR [PARTICIPANTS] [RUNS] [HTTP_ANSWERS] [CLIENTS]");
   const std::string dir = argv[1];
   const int participants = argc > 2 ? std::atoi(argv[2]) : 10000;
   const int runs = argc > 3 ? std::atoi(argv[3]) : 20;
+  const int http_answers = argc > 4 ? std::atoi(argv[4]) : 2000;
+  const int http_clients = argc > 5 ? std::atoi(argv[5]) : 4;
   const int rounds_n = 6;
-  if (participants < 10 || runs < 3) die("bad arguments");
+  if (participants < 10 || runs < 3 || http_answers < 1 || http_clients < 1 || http_clients > 64)
+    die("bad arguments");
 
   SystemClock clock;
   auto db = must(store::Database::open({"sqlite:" + dir + "/bench.db", 2}), "open");
@@ -276,6 +290,105 @@ int main(int argc, char** argv) {
     base_ms.push_back(ms_since(t));
     if (!(a.second == d) || b.empty()) die("results differ while measuring");
   }
+  // Answers through HTTP: the app's own server on a loopback port, and
+  // `http_clients` phones at a time, each a libcurl handle with its own
+  // cookies and keep-alive connection. Every phone does what a browser
+  // does: GET /i/:code (the form, its CSRF token and the phone's cookie),
+  // then POST the form; the POST must answer 200 with the feedback.
+  store::RoundDraft hd;
+  hd.title = "HTTP";
+  hd.unit_ids = units;
+  auto http_round = must(repo.create_round(actor, ini.id, hd), "round");
+  web::ServerOptions so;
+  so.host = "127.0.0.1";
+  so.port = 0;
+  so.access_log = false;
+  web::Server server(
+      so, app.routes(), [&app](const web::Request& r, int st) { return app.error_page(r, st); },
+      metrics, [&app](web::Request& r, const web::Route& rt) { return app.before(r, rt); });
+  const auto port = server.start();
+  if (!port) die("server: " + port.error().detail);
+  const std::string form_url =
+      "http://127.0.0.1:" + std::to_string(*port) + "/i/" + http_round.join_code;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  std::vector<std::vector<double>> post_ms(static_cast<std::size_t>(http_clients));
+  std::vector<std::string> failures(static_cast<std::size_t>(http_clients));
+  const auto http_t0 = Clock_::now();
+  {
+    std::vector<std::thread> clients;
+    for (int c = 0; c < http_clients; ++c)
+      clients.emplace_back([&, c] {
+        const auto ci = static_cast<std::size_t>(c);
+        CURL* h = curl_easy_init();
+        std::string body;
+        curl_easy_setopt(
+            h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t sz, std::size_t n, void* out) {
+              static_cast<std::string*>(out)->append(d, sz * n);
+              return sz * n;
+            });
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+        curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // cookies in memory
+        const std::regex csrf_re("name=\"csrf\" value=\"([^\"]+)\"");
+        for (int p = c; p < http_answers; p += http_clients) {
+          curl_easy_setopt(h, CURLOPT_COOKIELIST, "ALL");  // a new phone
+          body.clear();
+          curl_easy_setopt(h, CURLOPT_URL, form_url.c_str());
+          curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+          long status = 0;
+          if (curl_easy_perform(h) != CURLE_OK ||
+              (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status != 200)) {
+            failures[ci] = "GET " + std::to_string(status);
+            break;
+          }
+          std::smatch m;
+          if (!std::regex_search(body, m, csrf_re)) {
+            failures[ci] = "no CSRF token in the form";
+            break;
+          }
+          const std::string post =
+              "csrf=" + m[1].str() + "&enhet=" + units[static_cast<std::size_t>(p) % units.size()] +
+              "&stadium=" +
+              std::string(
+                  readiness::slug(readiness::kStagingAnswers[static_cast<std::size_t>(p) % 6])) +
+              "&viktighet=" + std::to_string(p % 11) + "&mestring=" + std::to_string(p % 7);
+          body.clear();
+          curl_easy_setopt(h, CURLOPT_POSTFIELDS, post.c_str());
+          const auto t = Clock_::now();
+          if (curl_easy_perform(h) != CURLE_OK ||
+              (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status), status != 200) ||
+              body.find("checkin-feedback") == std::string::npos) {
+            failures[ci] = "POST " + std::to_string(status) + " " + body.substr(0, 200);
+            break;
+          }
+          post_ms[ci].push_back(ms_since(t));
+        }
+        curl_easy_cleanup(h);
+      });
+    for (auto& t : clients)
+      t.join();
+  }
+  const double http_s = ms_since(http_t0) / 1000.0;
+  server.stop(std::chrono::milliseconds(2000));
+  curl_global_cleanup();
+  for (const auto& f : failures)
+    if (!f.empty()) die("HTTP answer failed: " + f);
+  std::vector<double> all_posts;
+  for (const auto& v : post_ms)
+    all_posts.insert(all_posts.end(), v.begin(), v.end());
+  // Every answer counted once, and the tallies still equal the recount.
+  {
+    auto [k2, d2] = aggregate();
+    auto [n2, c2, plain2] = recompute(k2.rounds);
+    if (!(k2.counts == c2) || !(d2 == plain2))
+      die("after the HTTP answers the tallies differ from the plain recomputation");
+    const auto at = std::find_if(k2.rounds.begin(), k2.rounds.end(),
+                                 [&](const auto& r) { return r.id == http_round.id; });
+    const auto& hc = k2.counts.rounds[static_cast<std::size_t>(at - k2.rounds.begin())];
+    if (std::accumulate(hc.stages.begin(), hc.stages.end(), 0) != http_answers)
+      die("expected " + std::to_string(http_answers) + " HTTP answers in the round");
+  }
+  const auto hp = stats(all_posts);
+
   const auto p = stats(page_ms), a = stats(agg_ms), pl = stats(plain_ms), b = stats(base_ms);
   std::printf(
       "bench dashboard: target=page participants=%d rounds=%d answers=%zu first_ms=%.2f "
@@ -295,5 +408,9 @@ int main(int argc, char** argv) {
   std::printf(
       "bench dashboard: target=submit answers=%d replaced=%d seconds=%.2f answers_per_s=%.0f\n",
       submitted, replace_n, submit_s, submitted / submit_s);
+  std::printf(
+      "bench dashboard: target=http_submit answers=%d clients=%d seconds=%.2f "
+      "answers_per_s=%.0f post_median_ms=%.2f post_p95_ms=%.2f\n",
+      http_answers, http_clients, http_s, http_answers / http_s, hp.median, hp.p95);
   return 0;
 }
