@@ -37,10 +37,6 @@ std::string iso(SystemTime t) {
   return buf;
 }
 
-Data bool_data(bool b) {
-  return b ? Data::type::bool_true : Data::type::bool_false;
-}
-
 // The key of the message for a one-time link error.
 std::string_view link_error_key(const Error& e) {
   switch (e.code) {

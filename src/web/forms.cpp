@@ -101,4 +101,20 @@ void set_text(Data& d, const std::string& key, std::string value) {
     d.set(key, std::move(value));
 }
 
+Data bool_data(bool b) {
+  return b ? Data::type::bool_true : Data::type::bool_false;
+}
+
+std::string route_param(const Request& req, std::string_view name) {
+  auto it = req.route.find(name);
+  return it == req.route.end() ? std::string{} : it->second;
+}
+
+std::string fill_placeholder(std::string text, std::string_view name, const std::string& value) {
+  const std::string token = "{{" + std::string(name) + "}}";
+  for (auto p = text.find(token); p != std::string::npos; p = text.find(token, p + value.size()))
+    text.replace(p, token.size(), value);
+  return text;
+}
+
 }  // namespace samskap::web

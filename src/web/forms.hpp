@@ -59,4 +59,14 @@ std::optional<int> parse_int(std::string_view text);
 // false renders as nothing and makes {{#key}}…{{/key}} skip.
 void set_text(Data& d, const std::string& key, std::string value);
 
+// A mustache boolean.
+Data bool_data(bool b);
+
+// The value of a route placeholder (":id"), empty when the route has none.
+std::string route_param(const Request& req, std::string_view name);
+
+// Replaces every "{{name}}" in a catalogue text with `value` (the
+// catalogue's own placeholders, filled before the text reaches a template).
+std::string fill_placeholder(std::string text, std::string_view name, const std::string& value);
+
 }  // namespace samskap::web

@@ -1,4 +1,5 @@
 #include "web/mi_pages.hpp"
+#include "web/forms.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -29,10 +30,6 @@ constexpr std::size_t kMaxSpeakerBytes = 200;
 const Result<mi::Engine>& engine() {
   static const Result<mi::Engine> e = mi::Engine::load();
   return e;
-}
-
-Data bool_data(bool b) {
-  return b ? Data::type::bool_true : Data::type::bool_false;
 }
 
 std::string field(const Request& req, const std::string& name) {

@@ -39,24 +39,8 @@ constexpr std::string_view kTab = "verksted";
 constexpr std::string_view kDeviceCookie = "samskap_verksted_";
 constexpr int kDeviceCookieDays = 2;
 
-Data flag(bool b) {
-  return b ? Data::type::bool_true : Data::type::bool_false;
-}
-
 std::string text(const App& app, const Request& req, std::string_view key) {
   return std::string(app.renderer().text(req.lang, key));
-}
-
-std::string param(const Request& req, std::string_view name) {
-  auto it = req.route.find(name);
-  return it == req.route.end() ? std::string{} : it->second;
-}
-
-std::string fill(std::string s, std::string_view name, const std::string& value) {
-  const std::string token = "{{" + std::string(name) + "}}";
-  for (auto p = s.find(token); p != std::string::npos; p = s.find(token, p + value.size()))
-    s.replace(p, token.size(), value);
-  return s;
 }
 
 std::string join_link(const App& app, const std::string& code) {
@@ -82,7 +66,8 @@ store::WorkshopRepository repo(App& app) {
 }
 
 std::optional<Response> load(App& app, const Request& req, store::Initiative& out) {
-  auto i = store::InitiativeRepository(app.db(), app.clock()).get(actor_of(req), param(req, "id"));
+  auto i =
+      store::InitiativeRepository(app.db(), app.clock()).get(actor_of(req), route_param(req, "id"));
   if (!i) return store_error_page(app, req, i.error());
   out = std::move(*i);
   return std::nullopt;
@@ -96,7 +81,7 @@ struct Loaded {
 std::variant<Loaded, Response> load_ws(App& app, const Request& req) {
   Loaded l;
   if (auto early = load(app, req, l.initiative)) return std::move(*early);
-  auto w = repo(app).get(actor_of(req), l.initiative.id, param(req, "ws"));
+  auto w = repo(app).get(actor_of(req), l.initiative.id, route_param(req, "ws"));
   if (!w) return store_error_page(app, req, w.error());
   l.workshop = std::move(*w);
   return l;
@@ -145,8 +130,8 @@ Response list_page(App& app, const Request& req, const store::Initiative& i,
     rows.push_back(o);
   }
   d.set("workshops", rows);
-  d.set("has_workshops", flag(!list->empty()));
-  d.set("can_change", flag(can_change(req)));
+  d.set("has_workshops", bool_data(!list->empty()));
+  d.set("can_change", bool_data(can_change(req)));
   d.set("action", initiative_path(i.id, kTab));
   d.set("title_value", title);
   errors.into(d);
@@ -225,13 +210,13 @@ Data activity_form_data(const App& app, const Request& req, const ActivityForm& 
     Data o{Data::type::object};
     o.set("value", std::string(ws::slug(t)));
     o.set("label", text(app, req, ws::name_key(t)));
-    o.set("selected", flag(f.type == ws::slug(t)));
+    o.set("selected", bool_data(f.type == ws::slug(t)));
     types.push_back(o);
   }
   d.set("types", types);
   d.set("prompt", f.prompt);
   d.set("options", f.options);
-  d.set("multiple", flag(f.multiple));
+  d.set("multiple", bool_data(f.multiple));
   d.set("min_label", f.min_label);
   d.set("max_label", f.max_label);
   d.set("source_id", f.source_id);
@@ -269,22 +254,22 @@ Response builder_page(App& app, const Request& req, const Loaded& l, const Activ
     o.set("prompt", a.def.prompt);
     o.set("type", type_label(app.renderer(), req.lang, a.def.type));
     o.set("options", std::to_string(a.def.options.size()));
-    o.set("has_options", flag(!a.def.options.empty()));
-    o.set("first", flag(n == 0));
-    o.set("last", flag(n + 1 == w.activities.size()));
-    o.set("current", flag(static_cast<int>(n) == w.state.current));
+    o.set("has_options", bool_data(!a.def.options.empty()));
+    o.set("first", bool_data(n == 0));
+    o.set("last", bool_data(n + 1 == w.activities.size()));
+    o.set("current", bool_data(static_cast<int>(n) == w.state.current));
     o.set("edit_href", base + "/aktivitet/" + a.id);
     o.set("action_base", base + "/aktivitet/" + a.id);
-    o.set("editing", flag(editing == a.id));
+    o.set("editing", bool_data(editing == a.id));
     acts.push_back(o);
   }
   d.set("activities", acts);
-  d.set("has_activities", flag(!w.activities.empty()));
-  d.set("can_change", flag(can_change(req)));
+  d.set("has_activities", bool_data(!w.activities.empty()));
+  d.set("can_change", bool_data(can_change(req)));
   Data form = activity_form_data(app, req, f);
   form.set("action",
            editing.empty() ? base + "/aktivitet" : base + "/aktivitet/" + std::string(editing));
-  form.set("editing", flag(!editing.empty()));
+  form.set("editing", bool_data(!editing.empty()));
   d.set("form", form);
   d.set("kb_questions", kb_questions(req));
   d.set("sorting_action", base + "/aktivitet/sortering-als");
@@ -295,10 +280,8 @@ Response builder_page(App& app, const Request& req, const Loaded& l, const Activ
   return resp;
 }
 
-Response builder_get(App& app, const Request& req) {
-  auto l = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&l)) return std::move(*early);
-  return builder_page(app, req, std::get<Loaded>(l), ActivityForm{}, 200);
+Response builder_get(App& app, const Request& req, Loaded& l) {
+  return builder_page(app, req, l, ActivityForm{}, 200);
 }
 
 // The options textarea: one per line, blank lines dropped.
@@ -391,10 +374,7 @@ std::optional<int> version_of(const Request& req) {
   return parse_int(form_field(req, "version", 20));
 }
 
-Response activity_add(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response activity_add(App& app, const Request& req, Loaded& l) {
   ActivityForm f = read_activity_form(req);
   const auto version = version_of(req);
   if (!version) return app.error_page(req, 400);
@@ -408,10 +388,7 @@ Response activity_add(App& app, const Request& req) {
 
 // The seeds' case: the ALS request, with the three proposed answers to sort
 // under 1.0, 2.0 and 3.0 (in the facilitator's language).
-Response activity_add_sorting(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response activity_add_sorting(App& app, const Request& req, Loaded& l) {
   const auto version = version_of(req);
   if (!version) return app.error_page(req, 400);
   const auto& examples = content::KnowledgeBase::embedded().request_examples();
@@ -446,21 +423,15 @@ Response activity_add_sorting(App& app, const Request& req) {
   return App::redirect(ws_path(l.initiative.id, l.workshop.id) + "?melding=lagt-til#aktiviteter");
 }
 
-Response activity_edit_get(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
-  const std::string act = param(req, "act");
+Response activity_edit_get(App& app, const Request& req, Loaded& l) {
+  const std::string act = route_param(req, "act");
   for (const auto& a : l.workshop.activities)
     if (a.id == act) return builder_page(app, req, l, form_of(a.def), 200, act);
   return app.error_page(req, 404);
 }
 
-Response activity_edit_post(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
-  const std::string act = param(req, "act");
+Response activity_edit_post(App& app, const Request& req, Loaded& l) {
+  const std::string act = route_param(req, "act");
   ActivityForm f = read_activity_form(req);
   const auto version = version_of(req);
   if (!version) return app.error_page(req, 400);
@@ -472,35 +443,26 @@ Response activity_edit_post(App& app, const Request& req) {
   return App::redirect(ws_path(l.initiative.id, l.workshop.id) + "?melding=endret#aktiviteter");
 }
 
-Response activity_remove(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response activity_remove(App& app, const Request& req, Loaded& l) {
   const auto version = version_of(req);
   if (!version) return app.error_page(req, 400);
   auto w = repo(app).remove_activity(actor_of(req), l.initiative.id, l.workshop.id, *version,
-                                     param(req, "act"));
+                                     route_param(req, "act"));
   if (!w) return store_error_page(app, req, w.error());
   return App::redirect(ws_path(l.initiative.id, l.workshop.id) + "?melding=slettet#aktiviteter");
 }
 
-Response activity_move(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response activity_move(App& app, const Request& req, Loaded& l) {
   const auto version = version_of(req);
   const std::string dir = form_field(req, "retning", 10);
   if (!version || (dir != "opp" && dir != "ned")) return app.error_page(req, 400);
   auto w = repo(app).move_activity(actor_of(req), l.initiative.id, l.workshop.id, *version,
-                                   param(req, "act"), dir == "opp" ? -1 : 1);
+                                   route_param(req, "act"), dir == "opp" ? -1 : 1);
   if (!w) return store_error_page(app, req, w.error());
   return App::redirect(ws_path(l.initiative.id, l.workshop.id) + "#aktiviteter");
 }
 
-Response rename_post(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response rename_post(App& app, const Request& req, Loaded& l) {
   const auto version = version_of(req);
   if (!version) return app.error_page(req, 400);
   auto w = repo(app).rename(actor_of(req), l.initiative.id, l.workshop.id, *version,
@@ -514,10 +476,7 @@ Response rename_post(App& app, const Request& req) {
   return App::redirect(ws_path(l.initiative.id, l.workshop.id) + "?melding=omdopt");
 }
 
-Response delete_post(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response delete_post(App& app, const Request& req, Loaded& l) {
   if (form_field(req, "bekreft", 10) != "ja") return app.error_page(req, 400);
   auto s = repo(app).remove(actor_of(req), l.initiative.id, l.workshop.id);
   if (!s.ok()) return store_error_page(app, req, s.error());
@@ -544,7 +503,7 @@ Result<std::string> activity_results_html(App& app, const Request& req, const Lo
   if (count) *count = results.answers;
   if (hidden) *hidden = hidden_count;
   Data d = results_data(app.renderer(), req.lang, a.def, results);
-  d.set("moderation", flag(moderation));
+  d.set("moderation", bool_data(moderation));
   if (moderation) {
     // Every answer of a text activity with its moderation buttons.
     Data list{Data::type::list};
@@ -562,15 +521,15 @@ Result<std::string> activity_results_html(App& app, const Request& req, const Lo
             shown += (shown.empty() ? "" : ", ") + w;
         }
         o.set("text", shown);
-        o.set("hidden", flag(it->hidden));
-        o.set("pinned", flag(it->pinned));
+        o.set("hidden", bool_data(it->hidden));
+        o.set("pinned", bool_data(it->pinned));
         o.set("action", action);
         list.push_back(o);
       }
     }
     d.set("all_answers", list);
-    d.set("has_all_answers", flag(texts && !answers.empty()));
-    d.set("pin_allowed", flag(a.def.type == ws::ActivityType::reflection));
+    d.set("has_all_answers", bool_data(texts && !answers.empty()));
+    d.set("pin_allowed", bool_data(a.def.type == ws::ActivityType::reflection));
     d.set("csrf", req.principal ? req.principal->csrf_token : std::string{});
   }
   return app.renderer().fragment("fragments/workshop_results", d, req.lang);
@@ -592,13 +551,13 @@ Data control_data(App& app, const Request& req, const Loaded& l, std::string& er
   ws_data.set("fragment_href", base + "/styring?del=svar");
   ws_data.set("control_action", base + "/styr");
   d.set("workshop", ws_data);
-  d.set("started", flag(w.state.current >= 0));
-  d.set("ended", flag(w.state.ended));
-  d.set("open", flag(w.state.open));
-  d.set("revealed", flag(w.state.revealed));
-  d.set("has_previous", flag(w.state.current > 0));
-  d.set("has_next", flag(w.state.current + 1 < static_cast<int>(w.activities.size())));
-  d.set("has_activities", flag(!w.activities.empty()));
+  d.set("started", bool_data(w.state.current >= 0));
+  d.set("ended", bool_data(w.state.ended));
+  d.set("open", bool_data(w.state.open));
+  d.set("revealed", bool_data(w.state.revealed));
+  d.set("has_previous", bool_data(w.state.current > 0));
+  d.set("has_next", bool_data(w.state.current + 1 < static_cast<int>(w.activities.size())));
+  d.set("has_activities", bool_data(!w.activities.empty()));
   d.set("position", std::to_string(w.state.current + 1));
   d.set("count", std::to_string(w.activities.size()));
   Data acts{Data::type::list};
@@ -607,7 +566,7 @@ Data control_data(App& app, const Request& req, const Loaded& l, std::string& er
     o.set("index", std::to_string(n));
     o.set("n", std::to_string(n + 1));
     o.set("prompt", w.activities[n].def.prompt);
-    o.set("current", flag(static_cast<int>(n) == w.state.current));
+    o.set("current", bool_data(static_cast<int>(n) == w.state.current));
     acts.push_back(o);
   }
   d.set("activities", acts);
@@ -625,16 +584,13 @@ Data control_data(App& app, const Request& req, const Loaded& l, std::string& er
     d.set("results_html", *html);
     d.set("answers", std::to_string(count));
     d.set("hidden_count", std::to_string(hidden));
-    d.set("has_hidden", flag(hidden > 0));
+    d.set("has_hidden", bool_data(hidden > 0));
   }
-  d.set("can_change", flag(can_change(req)));
+  d.set("can_change", bool_data(can_change(req)));
   return d;
 }
 
-Response control_get(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response control_get(App& app, const Request& req, Loaded& l) {
   std::string error;
   Data d = control_data(app, req, l, error);
   if (!error.empty()) return app.error_page(req, 503);
@@ -650,10 +606,7 @@ Response control_get(App& app, const Request& req) {
                          text(app, req, "workshop.control.title") + " – " + l.workshop.title, d);
 }
 
-Response control_post(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response control_post(App& app, const Request& req, Loaded& l) {
   const std::string action = form_field(req, "handling", 20);
   const auto a = actor_of(req);
   const auto& i = l.initiative.id;
@@ -686,10 +639,7 @@ Response control_post(App& app, const Request& req) {
   return App::redirect(ws_path(i, id, "styring"));
 }
 
-Response moderate_post(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response moderate_post(App& app, const Request& req, Loaded& l) {
   const std::string action = form_field(req, "handling", 20);
   std::optional<bool> hidden;
   std::optional<bool> pinned;
@@ -706,10 +656,7 @@ Response moderate_post(App& app, const Request& req) {
   return App::redirect(ws_path(l.initiative.id, l.workshop.id, "styring") + "#svar");
 }
 
-Response screen_get(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response screen_get(App& app, const Request& req, Loaded& l) {
   auto html = app.live().screen_html(l.workshop.id, req.lang);
   if (!html) return store_error_page(app, req, html.error());
   const std::string link = join_link(app, l.workshop.join_code);
@@ -721,7 +668,8 @@ Response screen_get(App& app, const Request& req) {
   d.set("region", *html);
   d.set("events_href", ws_path(l.initiative.id, l.workshop.id, "hendelser"));
   d.set("control_href", ws_path(l.initiative.id, l.workshop.id, "styring"));
-  d.set("qr", qr_svg(link, fill(text(app, req, "workshop.screen.qr_label"), "link", link)));
+  d.set("qr",
+        qr_svg(link, fill_placeholder(text(app, req, "workshop.screen.qr_label"), "link", link)));
   return app.page_titled(req, "workshop_screen", l.workshop.title, d);
 }
 
@@ -742,19 +690,13 @@ Response stream_response(App& app, const Request& req, const std::string& worksh
   return r;
 }
 
-Response screen_events(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  return stream_response(app, req, std::get<Loaded>(lw).workshop.id,
-                         WorkshopLive::Audience::screen);
+Response screen_events(App& app, const Request& req, Loaded& l) {
+  return stream_response(app, req, l.workshop.id, WorkshopLive::Audience::screen);
 }
 
 // ------------------------------------------------------------------ summary and exports
 
-Response summary_get(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response summary_get(App& app, const Request& req, Loaded& l) {
   Data d = initiative_page_data(app, req, l.initiative, kTab);
   const std::string base = ws_path(l.initiative.id, l.workshop.id);
   d.set("title", l.workshop.title);
@@ -778,7 +720,7 @@ Response summary_get(App& app, const Request& req) {
     acts.push_back(o);
   }
   d.set("activities", acts);
-  d.set("has_activities", flag(!l.workshop.activities.empty()));
+  d.set("has_activities", bool_data(!l.workshop.activities.empty()));
   d.set("min_group", std::to_string(rd::effective_min_group(app.options().min_group_size)));
   return app.page_titled(req, "workshop_summary",
                          text(app, req, "workshop.summary.title") + " – " + l.workshop.title, d);
@@ -856,10 +798,7 @@ std::string file_stem(const store::Workshop& w) {
   return "verksted-" + w.join_code;
 }
 
-Response export_csv(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response export_csv(App& app, const Request& req, Loaded& l) {
   auto rows = export_rows(app, req, l);
   if (!rows) return store_error_page(app, req, rows.error());
   Response r;
@@ -870,10 +809,7 @@ Response export_csv(App& app, const Request& req) {
   return r;
 }
 
-Response export_xlsx(App& app, const Request& req) {
-  auto lw = load_ws(app, req);
-  if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
-  auto& l = std::get<Loaded>(lw);
+Response export_xlsx(App& app, const Request& req, Loaded& l) {
   auto rows = export_rows(app, req, l);
   if (!rows) return store_error_page(app, req, rows.error());
   auto book = xlsx_workbook(*rows, text(app, req, "workshop.export.sheet"));
@@ -920,7 +856,7 @@ std::string device_token(const App& app, const Request& req, const std::string& 
 }
 
 std::variant<store::PublicWorkshop, Response> public_ws(App& app, const Request& req) {
-  const std::string raw = param(req, "code");
+  const std::string raw = route_param(req, "code");
   const std::string code = store::normalise_join_code(raw);
   if (code.empty())
     return code_page(app, req, 404, "workshop.error.code_unknown", raw.substr(0, 40));
@@ -955,7 +891,7 @@ Data numbers(const std::string& name, int from, int to, const std::string& value
     o.set("value", std::to_string(n));
     o.set("id", name + "-" + std::to_string(n));
     o.set("name", name);
-    o.set("checked", flag(value == std::to_string(n)));
+    o.set("checked", bool_data(value == std::to_string(n)));
     list.push_back(o);
   }
   return list;
@@ -975,8 +911,8 @@ Response answer_page(App& app, const Request& req, const store::PublicWorkshop& 
   d.set("events_href", "/w/" + w.join_code + "/hendelser");
   d.set("seq", std::to_string(w.state.seq));
   set_text(d, "notice", notice_key.empty() ? std::string{} : text(app, req, notice_key));
-  d.set("waiting", flag(!w.current));
-  d.set("closed", flag(w.current && !w.state.open));
+  d.set("waiting", bool_data(!w.current));
+  d.set("closed", bool_data(w.current && !w.state.open));
   if (w.current) {
     const auto& a = *w.current;
     const auto& def = a.def;
@@ -984,14 +920,8 @@ Response answer_page(App& app, const Request& req, const store::PublicWorkshop& 
     d.set("prompt", def.prompt);
     d.set("position", std::to_string(w.state.current + 1));
     d.set("count", std::to_string(w.activity_count));
-    d.set("open", flag(w.state.open));
-    d.set("is_reflection", flag(def.type == ws::ActivityType::reflection));
-    d.set("is_words", flag(def.type == ws::ActivityType::word_cloud));
-    d.set("is_scale", flag(def.type == ws::ActivityType::scale));
-    d.set("is_choice", flag(def.type == ws::ActivityType::choice));
-    d.set("is_ranking", flag(def.type == ws::ActivityType::ranking));
-    d.set("is_stage", flag(def.type == ws::ActivityType::stage_checkin));
-    d.set("is_sorting", flag(def.type == ws::ActivityType::sorting));
+    d.set("open", bool_data(w.state.open));
+    set_type_flags(d, def.type);
     d.set("text", f.text);
     d.set("text_max", std::to_string(ws::kTextMaxBytes));
     Data words{Data::type::list};
@@ -1006,13 +936,13 @@ Response answer_page(App& app, const Request& req, const store::PublicWorkshop& 
     d.set("scale", numbers("verdi", 0, 10, f.value));
     set_text(d, "min_label", def.scale_min_label);
     set_text(d, "max_label", def.scale_max_label);
-    d.set("multiple", flag(def.multiple));
+    d.set("multiple", bool_data(def.multiple));
     Data options{Data::type::list};
     for (std::size_t n = 0; n < def.options.size(); ++n) {
       Data o{Data::type::object};
       o.set("n", std::to_string(n));
       o.set("label", def.options[n]);
-      o.set("checked", flag(n < f.choices.size() && f.choices[n]));
+      o.set("checked", bool_data(n < f.choices.size() && f.choices[n]));
       const std::string rank = n < f.ranks.size() ? f.ranks[n] : std::string{};
       o.set("places",
             numbers("plass_" + std::to_string(n), 1, static_cast<int>(def.options.size()), rank));
@@ -1023,7 +953,7 @@ Response answer_page(App& app, const Request& req, const store::PublicWorkshop& 
         lo.set("value", std::to_string(l));
         lo.set("label", std::to_string(l) + ".0");
         lo.set("id", "niva-" + std::to_string(n) + "-" + std::to_string(l));
-        lo.set("checked", flag(level == std::to_string(l)));
+        lo.set("checked", bool_data(level == std::to_string(l)));
         levels.push_back(lo);
       }
       o.set("levels", levels);
@@ -1037,7 +967,7 @@ Response answer_page(App& app, const Request& req, const store::PublicWorkshop& 
       o.set("value", slug);
       o.set("id", "stadium-" + slug);
       o.set("label", text(app, req, rd::name_key(s)));
-      o.set("checked", flag(f.staging == slug));
+      o.set("checked", bool_data(f.staging == slug));
       staging.push_back(o);
     }
     d.set("staging", staging);
@@ -1198,7 +1128,7 @@ Response answer_post(App& app, const Request& req) {
 }
 
 Response phone_events(App& app, const Request& req) {
-  const std::string code = store::normalise_join_code(param(req, "code"));
+  const std::string code = store::normalise_join_code(route_param(req, "code"));
   if (code.empty()) return app.error_page(req, 404);
   auto w = repo(app).public_workshop(code);
   if (!w) return app.error_page(req, status_for(w.error().code));
@@ -1214,28 +1144,40 @@ void add_workshop_routes(App& app, std::vector<Route>& routes) {
     routes.push_back({m, std::move(pattern), Exec::worker,
                       [&app, fn](const Request& r) { return fn(app, r); }, g});
   };
+  // A route of one workshop: its initiative and the workshop are loaded
+  // (through the caller's reach) before the handler runs.
+  auto add_ws = [&](Method m, std::string pattern, Response (*fn)(App&, const Request&, Loaded&),
+                    Guard g) {
+    routes.push_back({m, std::move(pattern), Exec::worker,
+                      [&app, fn](const Request& r) {
+                        auto lw = load_ws(app, r);
+                        if (auto* early = std::get_if<Response>(&lw)) return std::move(*early);
+                        return fn(app, r, std::get<Loaded>(lw));
+                      },
+                      g});
+  };
   const std::string base = "/initiativ/:id/verksted";
   const std::string one = base + "/:ws([0-9a-f]{32})";
   const std::string act = one + "/aktivitet/:act([0-9a-f]{32})";
   add(Method::get, base, list_get, view);
   add(Method::post, base, create_post, manage);
-  add(Method::get, one, builder_get, view);
-  add(Method::post, one + "/navn", rename_post, manage);
-  add(Method::post, one + "/slett", delete_post, manage);
-  add(Method::post, one + "/aktivitet", activity_add, manage);
-  add(Method::post, one + "/aktivitet/sortering-als", activity_add_sorting, manage);
-  add(Method::get, act, activity_edit_get, view);
-  add(Method::post, act, activity_edit_post, manage);
-  add(Method::post, act + "/slett", activity_remove, manage);
-  add(Method::post, act + "/flytt", activity_move, manage);
-  add(Method::get, one + "/styring", control_get, view);
-  add(Method::post, one + "/styr", control_post, manage);
-  add(Method::post, one + "/moder", moderate_post, manage);
-  add(Method::get, one + "/skjerm", screen_get, view);
-  add(Method::get, one + "/hendelser", screen_events, view);
-  add(Method::get, one + "/oppsummering", summary_get, view);
-  add(Method::get, one + "/eksport.csv", export_csv, view);
-  add(Method::get, one + "/eksport.xlsx", export_xlsx, view);
+  add_ws(Method::get, one, builder_get, view);
+  add_ws(Method::post, one + "/navn", rename_post, manage);
+  add_ws(Method::post, one + "/slett", delete_post, manage);
+  add_ws(Method::post, one + "/aktivitet", activity_add, manage);
+  add_ws(Method::post, one + "/aktivitet/sortering-als", activity_add_sorting, manage);
+  add_ws(Method::get, act, activity_edit_get, view);
+  add_ws(Method::post, act, activity_edit_post, manage);
+  add_ws(Method::post, act + "/slett", activity_remove, manage);
+  add_ws(Method::post, act + "/flytt", activity_move, manage);
+  add_ws(Method::get, one + "/styring", control_get, view);
+  add_ws(Method::post, one + "/styr", control_post, manage);
+  add_ws(Method::post, one + "/moder", moderate_post, manage);
+  add_ws(Method::get, one + "/skjerm", screen_get, view);
+  add_ws(Method::get, one + "/hendelser", screen_events, view);
+  add_ws(Method::get, one + "/oppsummering", summary_get, view);
+  add_ws(Method::get, one + "/eksport.csv", export_csv, view);
+  add_ws(Method::get, one + "/eksport.xlsx", export_xlsx, view);
   // Participants: no account, no guard. The join code is shared by everyone
   // in the workshop, so the path identifies nobody.
   add(Method::get, "/w", join_get, Guard{});

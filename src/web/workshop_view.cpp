@@ -12,10 +12,6 @@ namespace {
 namespace ws = samskap::workshop;
 namespace rd = samskap::readiness;
 
-Data flag(bool b) {
-  return b ? Data::type::bool_true : Data::type::bool_false;
-}
-
 std::string pct(int count, int whole) {
   if (whole <= 0 || count <= 0) return "0";
   return std::to_string(std::clamp((count * 100 + whole / 2) / whole, 0, 100));
@@ -27,6 +23,19 @@ std::string text(const Renderer& r, Language lang, std::string_view key) {
 
 }  // namespace
 
+void set_type_flags(Data& d, ws::ActivityType t) {
+  static constexpr std::pair<ws::ActivityType, const char*> kFlags[] = {
+      {ws::ActivityType::reflection, "is_reflection"},
+      {ws::ActivityType::word_cloud, "is_words"},
+      {ws::ActivityType::scale, "is_scale"},
+      {ws::ActivityType::choice, "is_choice"},
+      {ws::ActivityType::ranking, "is_ranking"},
+      {ws::ActivityType::stage_checkin, "is_stage"},
+      {ws::ActivityType::sorting, "is_sorting"}};
+  for (const auto& [type, key] : kFlags)
+    d.set(key, bool_data(t == type));
+}
+
 std::string type_label(const Renderer& r, Language lang, ws::ActivityType t) {
   return text(r, lang, ws::name_key(t));
 }
@@ -37,15 +46,9 @@ Data results_data(const Renderer& r, Language lang, const ws::ActivityDef& def,
   d.set("answers", std::to_string(res.answers));
   // Under the minimum group size a stage check-in reports no count at all
   // (workshop::aggregate), so it says "too few" instead of "none yet".
-  d.set("no_answers", flag(res.answers == 0 &&
-                           !(def.type == ws::ActivityType::stage_checkin && !res.stages_shown)));
-  d.set("is_reflection", flag(def.type == ws::ActivityType::reflection));
-  d.set("is_words", flag(def.type == ws::ActivityType::word_cloud));
-  d.set("is_scale", flag(def.type == ws::ActivityType::scale));
-  d.set("is_choice", flag(def.type == ws::ActivityType::choice));
-  d.set("is_ranking", flag(def.type == ws::ActivityType::ranking));
-  d.set("is_stage", flag(def.type == ws::ActivityType::stage_checkin));
-  d.set("is_sorting", flag(def.type == ws::ActivityType::sorting));
+  d.set("no_answers", bool_data(res.answers == 0 && !(def.type == ws::ActivityType::stage_checkin &&
+                                                      !res.stages_shown)));
+  set_type_flags(d, def.type);
   switch (def.type) {
     case ws::ActivityType::reflection: {
       Data list{Data::type::list};
@@ -53,7 +56,7 @@ Data results_data(const Renderer& r, Language lang, const ws::ActivityDef& def,
         Data o{Data::type::object};
         o.set("id", t.answer_id);
         o.set("text", t.text);
-        o.set("pinned", flag(t.pinned));
+        o.set("pinned", bool_data(t.pinned));
         list.push_back(o);
       }
       d.set("texts", list);
@@ -123,12 +126,12 @@ Data results_data(const Renderer& r, Language lang, const ws::ActivityDef& def,
       break;
     }
     case ws::ActivityType::stage_checkin: {
-      d.set("stages_shown", flag(res.stages_shown));
+      d.set("stages_shown", bool_data(res.stages_shown));
       Data list{Data::type::list};
       for (std::size_t i = 0; i < rd::kStages.size(); ++i) {
         Data o{Data::type::object};
         o.set("name", text(r, lang, rd::name_key(rd::kStages[i])));
-        o.set("shown", flag(res.stages_shown && res.stage_shown[i]));
+        o.set("shown", bool_data(res.stages_shown && res.stage_shown[i]));
         o.set("count", std::to_string(res.stages[i]));
         o.set("pct", pct(res.stage_shown[i] ? res.stages[i] : 0, res.answers));
         list.push_back(o);
@@ -172,10 +175,10 @@ std::string screen_region(const Renderer& r, Language lang, const store::PublicW
   d.set("title", w.title);
   d.set("code", w.join_code);
   d.set("link", join_link);
-  d.set("ended", flag(w.state.ended));
-  d.set("has_current", flag(w.current.has_value()));
-  d.set("open", flag(w.state.open));
-  d.set("revealed", flag(w.state.revealed));
+  d.set("ended", bool_data(w.state.ended));
+  d.set("has_current", bool_data(w.current.has_value()));
+  d.set("open", bool_data(w.state.open));
+  d.set("revealed", bool_data(w.state.revealed));
   d.set("position", std::to_string(w.state.current + 1));
   d.set("count", std::to_string(w.activity_count));
   if (w.current) {
@@ -186,7 +189,7 @@ std::string screen_region(const Renderer& r, Language lang, const store::PublicW
     // in, a watcher could see which stage one person's answer moved. Its
     // distribution waits until answering is closed.
     const bool stage_wait = w.current->def.type == ws::ActivityType::stage_checkin && w.state.open;
-    d.set("stage_wait", flag(stage_wait && w.state.revealed));
+    d.set("stage_wait", bool_data(stage_wait && w.state.revealed));
     if (results && w.state.revealed && !stage_wait)
       d.set("results_html", r.fragment("fragments/workshop_results",
                                        results_data(r, lang, w.current->def, *results), lang));

@@ -25,6 +25,10 @@ Data results_data(const Renderer& r, Language lang, const workshop::ActivityDef&
 std::string screen_region(const Renderer& r, Language lang, const store::PublicWorkshop& w,
                           const workshop::Results* results, const std::string& join_link);
 
+// Sets is_reflection, is_words, is_scale, is_choice, is_ranking, is_stage and
+// is_sorting: true for `t`, false for the others.
+void set_type_flags(Data& d, workshop::ActivityType t);
+
 // The label of an activity type in `lang`.
 std::string type_label(const Renderer& r, Language lang, workshop::ActivityType t);
 
