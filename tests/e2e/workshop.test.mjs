@@ -7,51 +7,22 @@
 // script error, violates the CSP or fails a request.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PHONE, formatViolations, runAxe, watchPage } from './support/browser.mjs';
+import { PHONE, watchPage } from './support/browser.mjs';
 import { useApp } from './support/fixture.mjs';
+import { expectNoAxeViolations, noProblems, setUp, submit } from './support/steps.mjs';
 
 const app = useApp();
-const PASSWORD = 'fire vanlige ord sammen';
-
-async function setupLink() {
-  for (let i = 0; i < 100; i++) {
-    const m = /(\/oppsett\/[A-Za-z0-9_-]+)/.exec(app.server.stderr);
-    if (m) return m[1];
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no setup link on the console:\n${app.server.stderr}`);
-}
-
-async function expectNoAxeViolations(page, what) {
-  const r = await runAxe(page);
-  assert.equal(r.violations.length, 0, `axe on ${what}:\n${formatViolations(r.violations)}`);
-}
-
-async function submit(page, button) {
-  await Promise.all([page.waitForNavigation(), button.click()]);
-}
-
-function noProblems(problems, what) {
-  assert.deepEqual(problems.consoleErrors, [], `console errors on ${what}`);
-  assert.deepEqual(problems.pageErrors, [], `script errors on ${what}`);
-  assert.deepEqual(problems.cspViolations, [], `CSP violations on ${what}`);
-  // An event stream is cut off when its page navigates: that is not a failure.
-  const failed = problems.failedRequests.filter((f) => !/\/hendelser: net::ERR_ABORTED/.test(f));
-  assert.deepEqual(failed, [], `failed requests on ${what}`);
-}
 
 test('build a workshop → a phone answers → the big screen shows it live → the phone follows', async () => {
   const page = await app.page({ locale: 'nb-NO' });
   const problems = await watchPage(page);
 
-  await page.goto(app.url + (await setupLink()));
-  await page.getByLabel('Organisasjon', { exact: true }).fill('Tønsberg kommune');
-  await page.getByLabel('Fullt navn').fill('Kari Prosess');
-  await page.getByLabel('E-postadresse').fill('kari@tonsberg.no');
-  await page.getByLabel('Nytt passord').fill(PASSWORD);
-  await page.getByLabel('Gjenta passordet').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Opprett organisasjon og administrator' }).click();
-  await page.waitForURL(app.url + '/');
+  await setUp(app, page, {
+    organisation: 'Tønsberg kommune',
+    name: 'Kari Prosess',
+    email: 'kari@tonsberg.no',
+    password: 'fire vanlige ord sammen',
+  });
 
   await page.goto(app.url + '/initiativ/ny');
   await page.locator('#title').fill('Heltidskultur');
