@@ -535,6 +535,58 @@ Result<ReadinessRound> ReadinessRepository::set_open(const Actor& who,
   return *out;
 }
 
+Result<ReadinessRound> ReadinessRepository::set_invited(const Actor& who,
+                                                        const std::string& initiative_id,
+                                                        const std::string& round_id, int version,
+                                                        const std::map<std::string, int>& invited) {
+  if (!plausible_id(initiative_id) || !plausible_id(round_id)) return missing_round();
+  const auto bad = [] {
+    return Error::invalid("readiness.error.invited", "head count 0..100000 of the round's unit");
+  };
+  for (const auto& [u, n] : invited)
+    if (!plausible_id(u) || n < 0 || n > kMaxInvited) return bad();
+  std::optional<Error> refused;
+  std::optional<ReadinessRound> out;
+  try {
+    db_.with_transaction([&](soci::session& s) {
+      detail::lock_initiative(s, initiative_id);
+      auto current = load_round(s, who, initiative_id, round_id);
+      if (!current) {
+        refused = missing_round();
+        return;
+      }
+      if (current->version != version) {
+        refused = Error{ErrorCode::conflict, "readiness.error.stale",
+                        "the round was changed by someone else"};
+        return;
+      }
+      for (const auto& [u, n] : invited)
+        if (std::none_of(current->units.begin(), current->units.end(),
+                         [&](const RoundUnit& ru) { return ru.id == u; })) {
+          refused = bad();
+          return;
+        }
+      std::string r = round_id;
+      s << "UPDATE readiness_round_units SET invited = NULL WHERE round_id = :r", soci::use(r);
+      for (const auto& [u, n] : invited) {
+        std::string uid = u;
+        int count = n;
+        s << "UPDATE readiness_round_units SET invited = :n WHERE round_id = :r AND unit_id = :u",
+            soci::use(count), soci::use(r), soci::use(uid);
+      }
+      int ver = version;
+      s << "UPDATE readiness_rounds SET version = version + 1 WHERE id = :r AND version = :v",
+          soci::use(r), soci::use(ver);
+      out = load_round(s, who, initiative_id, round_id);
+    });
+  } catch (const std::exception& e) {
+    return db_error(e);
+  }
+  if (refused) return *refused;
+  if (!out) return missing_round();
+  return *out;
+}
+
 Result<std::vector<ReadinessAnswerRow>> ReadinessRepository::answers(
     const Actor& who, const std::string& initiative_id, const std::string& round_id) {
   if (!plausible_id(initiative_id) || (!round_id.empty() && !plausible_id(round_id)))

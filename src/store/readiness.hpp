@@ -177,6 +177,15 @@ class ReadinessRepository {
   Result<ReadinessRound> set_open(const Actor& who, const std::string& initiative_id,
                                   const std::string& round_id, int version, bool open);
 
+  // Sets the head counts of the round's units: each unit in `invited` gets
+  // its count, every other unit none. `version` as for set_open. Errors:
+  // not_found, conflict "readiness.error.stale", invalid_input
+  // "readiness.error.invited" (a unit the round does not cover, or a count
+  // outside 0..kMaxInvited); nothing is changed on error.
+  Result<ReadinessRound> set_invited(const Actor& who, const std::string& initiative_id,
+                                     const std::string& round_id, int version,
+                                     const std::map<std::string, int>& invited);
+
   // The answers of one round (round_id given) or of every round of the
   // initiative, for the dashboard. In no meaningful order. The caller
   // applies the minimum group size (readiness::suppress).

@@ -95,6 +95,7 @@ void add_notice(const App& app, const Request& req, Data& d) {
       {"opprettet", "checkin.notice.created"},
       {"lukket", "checkin.notice.closed"},
       {"apnet", "checkin.notice.reopened"},
+      {"antall", "checkin.notice.invited"},
   };
   const auto m = req.query_param("melding");
   for (const auto& [word, key] : kNotices)
@@ -194,6 +195,38 @@ namespace {
 
 // ------------------------------------------------------------------ facilitator
 
+// The head counts as typed on the round page (unit id → text), with errors.
+struct InvitedForm {
+  std::map<std::string, std::string> typed;
+  bool sent = false;
+  FormErrors errors;
+};
+
+// Reads "antall_<unit id>" fields: each non-empty one must be a whole
+// number 0..kMaxInvited of one of `allowed` (the form's units).
+std::map<std::string, int> read_invited(const App& app, const Request& req,
+                                        const std::vector<std::string>& allowed,
+                                        std::map<std::string, std::string>& typed_out,
+                                        FormErrors& errors) {
+  std::map<std::string, int> out;
+  for (const auto& [name, value] : req.form) {
+    if (!name.starts_with("antall_")) continue;
+    const std::string unit = name.substr(7);
+    const std::string typed = form_field(req, name, 50);
+    if (typed.empty()) continue;
+    typed_out[unit] = typed;
+    const std::string field = "antall_" + unit;
+    const auto n = whole_count(typed, store::kMaxInvited);
+    if (!n)
+      errors.add(app, req, field, "readiness.error.invited");
+    else if (std::find(allowed.begin(), allowed.end(), unit) == allowed.end())
+      errors.add(app, req, field, "readiness.error.invited_unchecked");
+    else
+      out[unit] = *n;
+  }
+  return out;
+}
+
 struct NewRoundForm {
   std::string title;
   std::vector<std::string> unit_ids;
@@ -279,22 +312,7 @@ Response round_create(App& app, const Request& req) {
     for (const auto& [name, value] : req.form)
       if (name.starts_with("enhet_") && !value.empty()) f.unit_ids.push_back(name.substr(6));
     // The head count beside each unit ("antall_<id>"), optional.
-    for (const auto& [name, value] : req.form) {
-      if (!name.starts_with("antall_")) continue;
-      const std::string unit = name.substr(7);
-      const std::string typed = form_field(req, name, 50);
-      if (typed.empty()) continue;
-      f.invited[unit] = typed;
-      const std::string field = "antall_" + unit;
-      const auto n = whole_count(typed, store::kMaxInvited);
-      if (!n) {
-        f.errors.add(app, req, field, "readiness.error.invited");
-      } else if (std::find(f.unit_ids.begin(), f.unit_ids.end(), unit) == f.unit_ids.end()) {
-        f.errors.add(app, req, field, "readiness.error.invited_unchecked");
-      } else {
-        f.invited_counts[unit] = *n;
-      }
-    }
+    f.invited_counts = read_invited(app, req, f.unit_ids, f.invited, f.errors);
   }
   if (f.title.empty() || f.title.size() > store::kRoundTitleMaxBytes)
     f.errors.add(app, req, "tittel", "readiness.error.title");
@@ -317,12 +335,17 @@ Response round_create(App& app, const Request& req) {
   return App::redirect(round_path(i.id, r->id) + "?melding=opprettet");
 }
 
-Response round_get(App& app, const Request& req) {
-  store::Initiative i;
-  if (auto early = load(app, req, i)) return std::move(*early);
-  auto r = store::ReadinessRepository(app.db(), app.clock())
-               .round(actor_of(req), i.id, param(req, "round"));
-  if (!r) return store_error_page(app, req, r.error());
+Response round_page(App& app, const Request& req, const store::Initiative& i,
+                    const store::ReadinessRound* found, const InvitedForm& f, int status) {
+  std::optional<store::ReadinessRound> loaded;
+  if (!found) {
+    auto got = store::ReadinessRepository(app.db(), app.clock())
+                   .round(actor_of(req), i.id, param(req, "round"));
+    if (!got) return store_error_page(app, req, got.error());
+    loaded = std::move(*got);
+    found = &*loaded;
+  }
+  const store::ReadinessRound* r = found;
   Data d = initiative_page_data(app, req, i, kTab);
   add_notice(app, req, d);
   const std::string link = short_link(app, r->join_code);
@@ -347,7 +370,63 @@ Response round_get(App& app, const Request& req) {
   d.set("round", round);
   d.set("qr", qr_svg(link, fill(text(app, req, "checkin.round.qr_label"), "link", link)));
   d.set("can_change", flag(can_change(req)));
-  return app.page_titled(req, "readiness_round", r->title + " – " + i.title, d);
+  // The head counts: the owner's business, like choosing the units.
+  const bool can_set_invited = can_change(req) && !i.collaborating && !r->units.empty();
+  d.set("can_set_invited", flag(can_set_invited));
+  if (can_set_invited) {
+    Data units{Data::type::list};
+    for (const auto& u : r->units) {
+      Data o{Data::type::object};
+      o.set("id", u.id);
+      o.set("name", u.name);
+      auto typed = f.typed.find(u.id);
+      set_text(o, "value",
+               f.sent ? (typed == f.typed.end() ? std::string() : typed->second)
+                      : (u.invited ? std::to_string(*u.invited) : std::string()));
+      const Data* err = f.errors.by_field.get("antall_" + u.id);
+      set_text(o, "error", err && err->is_string() ? err->string_value() : std::string());
+      units.push_back(o);
+    }
+    d.set("invited_units", units);
+    d.set("invited_action", base + "/antall");
+  }
+  f.errors.into(d);
+  Response resp = app.page_titled(req, "readiness_round", r->title + " – " + i.title, d);
+  resp.status = status;
+  return resp;
+}
+
+Response round_get(App& app, const Request& req) {
+  store::Initiative i;
+  if (auto early = load(app, req, i)) return std::move(*early);
+  return round_page(app, req, i, nullptr, InvitedForm{}, 200);
+}
+
+Response round_invited(App& app, const Request& req) {
+  store::Initiative i;
+  if (auto early = load(app, req, i)) return std::move(*early);
+  if (i.collaborating) return app.error_page(req, 403);
+  const auto version = parse_int(form_field(req, "version", 20));
+  if (!version) return app.error_page(req, 400);
+  store::ReadinessRepository repo(app.db(), app.clock());
+  auto current = repo.round(actor_of(req), i.id, param(req, "round"));
+  if (!current) return store_error_page(app, req, current.error());
+  std::vector<std::string> allowed;
+  for (const auto& u : current->units)
+    allowed.push_back(u.id);
+  InvitedForm f;
+  f.sent = true;
+  const auto invited = read_invited(app, req, allowed, f.typed, f.errors);
+  if (f.errors.any) return round_page(app, req, i, &*current, f, 400);
+  auto r = repo.set_invited(actor_of(req), i.id, current->id, *version, invited);
+  if (!r) {
+    if (r.error().code != ErrorCode::invalid_input) return store_error_page(app, req, r.error());
+    f.errors.add(app, req, "antall_" + (allowed.empty() ? std::string() : allowed.front()),
+                 r.error().message_key);
+    return round_page(app, req, i, &*current, f, 400);
+  }
+  audit(app, req, i, "readiness.round_invited", r->id);
+  return App::redirect(round_path(i.id, r->id) + "?melding=antall");
 }
 
 Response round_qr(App& app, const Request& req) {
@@ -751,6 +830,7 @@ void add_readiness_routes(App& app, std::vector<Route>& routes) {
   add(Method::get, round + "/qr.svg", round_qr, view);
   add(Method::get, round + "/plakat", round_poster, view);
   add(Method::post, round + "/status", round_status, manage);
+  add(Method::post, round + "/antall", round_invited, manage);
   // Participants: no account, no guard. The join code is shared by everyone
   // in the round, so the path identifies nobody.
   add(Method::get, "/i", code_entry, Guard{});

@@ -289,6 +289,58 @@ TEST_F(ReadinessPagesTest, AnswerCountsBelowTheMinimumGroupSayOnlyFewerThan) {
   EXPECT_FALSE(has(en.body, "<dd>1</dd>"));
 }
 
+TEST_F(ReadinessPagesTest, HeadCountsCanBeChangedOnTheRoundPage) {
+  auto r = make_round(false, {north_, east_});
+  Browser b = browser();
+  auto page = b.get(path("/" + r.id));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(has(page.body, "action=\"" + path("/" + r.id + "/antall") + "\""));
+  EXPECT_TRUE(has(page.body, "<label for=\"antall_" + north_ + "\">" + north_name_ + "</label>"));
+  const std::string v = std::to_string(r.version);
+
+  // Hostile numbers: 400 with the field named, the typed text kept, nothing saved.
+  for (const std::string bad : {"-1", "100001", "12345678901234567890", "mange", "3.5"}) {
+    auto res = b.post(path("/" + r.id + "/antall"), {{"version", v}, {"antall_" + north_, bad}});
+    EXPECT_EQ(res.status, 400) << bad;
+    EXPECT_TRUE(has(res.body, "Skriv antallet som et helt tall")) << bad;
+    EXPECT_TRUE(has(res.body, "value=\"" + bad + "\"")) << bad;
+  }
+  auto other_unit = b.post(path("/" + r.id + "/antall"),
+                           {{"version", v}, {"antall_" + std::string(32, 'c'), "4"}});
+  EXPECT_EQ(other_unit.status, 400) << "a unit the round does not cover";
+  EXPECT_EQ(b.post(path("/" + r.id + "/antall"), {{"antall_" + north_, "4"}}).status, 400)
+      << "no version";
+  {
+    const auto now = repo().round(actor_, id_, r.id).value();
+    for (const auto& u : now.units)
+      EXPECT_EQ(u.invited, std::nullopt);
+  }
+
+  auto saved = b.post(path("/" + r.id + "/antall"), {{"version", v}, {"antall_" + north_, "40"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  EXPECT_EQ(header_of(saved, "location"), path("/" + r.id + "?melding=antall"));
+  auto after = b.get(path("/" + r.id + "?melding=antall"));
+  EXPECT_TRUE(has(after.body, "Antallet inviterte er lagret."));
+  EXPECT_TRUE(has(after.body, north_name_ + " (40 invitert)"));
+  EXPECT_TRUE(has(after.body, "id=\"antall_" + north_ + "\" name=\"antall_" + north_ +
+                                  "\" type=\"text\" inputmode=\"numeric\" size=\"7\" "
+                                  "maxlength=\"7\" autocomplete=\"off\" value=\"40\""))
+      << "the saved number in its field";
+  // The version moved on: the old form is stale (409), and nothing changes.
+  auto stale = b.post(path("/" + r.id + "/antall"), {{"version", v}, {"antall_" + north_, "7"}});
+  EXPECT_EQ(stale.status, 409);
+  // An emptied field clears the head count.
+  const std::string v2 = std::to_string(repo().round(actor_, id_, r.id)->version);
+  ASSERT_EQ(
+      b.post(path("/" + r.id + "/antall"), {{"version", v2}, {"antall_" + north_, ""}}).status,
+      303);
+  {
+    const auto now = repo().round(actor_, id_, r.id).value();
+    for (const auto& u : now.units)
+      EXPECT_EQ(u.invited, std::nullopt);
+  }
+}
+
 TEST_F(ReadinessPagesTest, CloseAndReopenWithVersionsAndTheParticipantSeesIt) {
   auto r = make_round();
   Browser p = phone(r.join_code);  // the form is open on a phone while the round closes
@@ -371,6 +423,11 @@ TEST_F(ReadinessPagesTest, CollaboratorSeesRoundsButNotTheMunicipalitysUnits) {
   auto details = g.get(path("/" + r.id));
   EXPECT_EQ(details.status, 200);
   EXPECT_FALSE(has(details.body, east_name_));
+  EXPECT_FALSE(has(details.body, "/antall\"")) << "no head-count form for a collaborator";
+  auto counted = g.post(path("/" + r.id + "/antall"),
+                        {{"version", std::to_string(r.version)}, {"antall_" + north_, "5"}});
+  EXPECT_EQ(counted.status, 403);
+  EXPECT_EQ(repo().round(actor_, id_, r.id)->units[0].invited, std::nullopt);
 
   // Unit ids sent anyway are ignored: the round covers the whole initiative.
   auto created = g.post(path(), {{"tittel", "USHT-runde"}, {"enhet_" + east_, "1"}});

@@ -866,6 +866,28 @@ TEST_P(ReadinessStoreTest, HeadCountsPerUnit) {
     EXPECT_EQ(bad.error().message_key, "readiness.error.invited") << n;
   }
   EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_rounds"), rounds_before);
+
+  // Changed afterwards, with the round's version: set, cleared, refused.
+  auto set = repo().set_invited(a_, initiative_, r->id, got->version, {{south_, 12}});
+  ASSERT_TRUE(set.ok()) << set.error().detail;
+  EXPECT_EQ(set->version, got->version + 1);
+  for (const auto& u : set->units)
+    EXPECT_EQ(u.invited, u.id == south_ ? std::optional<int>(12) : std::nullopt) << u.name;
+  EXPECT_EQ(repo().set_invited(a_, initiative_, r->id, got->version, {}).error().code,
+            ErrorCode::conflict);
+  for (auto [unit, n] : std::vector<std::pair<std::string, int>>{
+           {south_, -1}, {south_, kMaxInvited + 1}, {b_unit_, 3}, {"x\xff", 3}}) {
+    auto bad = repo().set_invited(a_, initiative_, r->id, set->version, {{unit, n}});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().message_key, "readiness.error.invited") << n;
+  }
+  EXPECT_EQ(repo().set_invited(b_, initiative_, r->id, set->version, {}).error().code,
+            ErrorCode::not_found)
+      << "another organisation";
+  auto cleared = repo().set_invited(a_, initiative_, r->id, set->version, {});
+  ASSERT_TRUE(cleared.ok());
+  for (const auto& u : cleared->units)
+    EXPECT_EQ(u.invited, std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReadinessStoreTest,
