@@ -639,10 +639,18 @@ TEST_P(ReadinessStoreTest, DeletingTheInitiativeDeletesItsRounds) {
   SAMSKAP_REQUIRE_DB(tdb_, why_);
   auto r = new_round();
   ASSERT_TRUE(repo().submit(r.join_code, answer()).ok());
+  auto r2 = new_round("Neste");
+  Submission linked = answer();
+  linked.private_code = new_private_code();
+  ASSERT_TRUE(repo().submit(r.join_code, linked).ok());
+  ASSERT_TRUE(repo().submit(r2.join_code, linked).ok());
+  ASSERT_GT(count("SELECT COUNT(*) FROM readiness_moves"), 0);
   ASSERT_TRUE(InitiativeRepository(*db_, clock_).remove(a_, initiative_).ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_rounds"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_round_units"), 0);
   EXPECT_EQ(answer_rows(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_tallies"), 0) << "the counts go too";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readiness_moves"), 0);
   EXPECT_EQ(repo().public_round(r.join_code).error().message_key, "readiness.error.code_unknown");
 }
 
