@@ -208,7 +208,8 @@ TEST(SseServer, PublishReachesTwoClientsInOrder) {
   EXPECT_EQ(ha->event, "hello");
   EXPECT_EQ(ha->data, "none");
   EXPECT_EQ(hb->data, "41") << "the handler sees Last-Event-ID";
-  ASSERT_EQ(s.channels->subscribers("t"), 2u);
+  // send_and_subscribe sends the hello before it subscribes: wait for both.
+  ASSERT_TRUE(eventually([&] { return s.channels->subscribers("t") == 2; }, 5s));
   for (int i = 1; i <= 20; ++i)
     EXPECT_EQ(s.channels->publish(
                   "t", sse::frame("results", "{\"n\":" + std::to_string(i) + "}", 100 + i)),
@@ -249,7 +250,8 @@ TEST(SseServer, ADisconnectedClientIsPruned) {
   SseClient stays(s.port, "/test/sub");
   SseClient leaves(s.port, "/test/sub");
   ASSERT_TRUE(stays.next_event() && leaves.next_event());
-  ASSERT_EQ(s.channels->subscribers("t"), 2u);
+  // send_and_subscribe sends the hello before it subscribes: wait for both.
+  ASSERT_TRUE(eventually([&] { return s.channels->subscribers("t") == 2; }, 5s));
   const auto t0 = steady::now();
   leaves.disconnect();
   // The server notices a client has gone only when a write fails: TCP
