@@ -61,7 +61,7 @@ struct WorkshopState {
   int current = -1;
   bool open = false;
   bool revealed = false;
-  bool ended = false;  // the session is over; the join code no longer works
+  bool ended = false;    // the session is over; the join code no longer works
   std::int64_t seq = 0;  // the last event's sequence number
 };
 
@@ -70,7 +70,8 @@ struct Workshop {
   std::string initiative_id;
   std::string organisation_id;  // the initiative's owner
   std::string title;
-  std::string join_code;  // kJoinCodeLength characters of kJoinCodeAlphabet (store/readiness.hpp), unique among workshops not ended
+  std::string join_code;  // kJoinCodeLength characters of kJoinCodeAlphabet (store/readiness.hpp),
+                          // unique among workshops not ended
   std::vector<WorkshopActivity> activities;  // by position
   WorkshopState state;
   std::string created_by;
@@ -119,8 +120,7 @@ class WorkshopRepository {
                        const std::string& workshop_id);
   Result<Workshop> rename(const Actor& who, const std::string& initiative_id,
                           const std::string& workshop_id, int version, std::string title);
-  Status remove(const Actor& who, const std::string& initiative_id,
-                const std::string& workshop_id);
+  Status remove(const Actor& who, const std::string& initiative_id, const std::string& workshop_id);
 
   // Activities. `version` is the workshop's (conflict "workshop.error.stale").
   // The definition is checked with workshop::validate (its errors pass through);
@@ -163,8 +163,7 @@ class WorkshopRepository {
   // The answers of one activity (all activities when activity_id is empty),
   // oldest first, hidden ones included (flagged), for the results, the
   // control view and the exports.
-  Result<std::vector<WorkshopAnswerRow>> answers(const Actor& who,
-                                                 const std::string& initiative_id,
+  Result<std::vector<WorkshopAnswerRow>> answers(const Actor& who, const std::string& initiative_id,
                                                  const std::string& workshop_id,
                                                  const std::string& activity_id = {});
 
