@@ -421,15 +421,20 @@ PublicWorkshop public_of(soci::session& s, const WorkshopRow& row) {
   return p;
 }
 
-std::vector<workshop::StoredAnswer> select_answers(soci::session& s, const std::string& where,
+std::vector<workshop::StoredAnswer> select_answers(soci::session& s, std::string where,
                                                    std::vector<std::string> params,
-                                                   std::vector<std::string>* activity_ids) {
+                                                   std::vector<std::string>* activity_ids,
+                                                   long long changed_after = 0) {
   std::vector<workshop::StoredAnswer> out;
   std::string id, activity, answer;
   int hidden = 0, pinned = 0;
   soci::statement st(s);
   for (auto& p : params)
     st.exchange(soci::use(p));
+  if (changed_after > 0) {
+    where += " AND changed_seq > :after";
+    st.exchange(soci::use(changed_after));
+  }
   st.exchange(soci::into(id));
   st.exchange(soci::into(activity));
   st.exchange(soci::into(answer));
@@ -780,15 +785,17 @@ Status WorkshopRepository::moderate(const Actor& who, const std::string& initiat
         soci::use(a), soci::use(w), soci::into(activity);
     if (!s.got_data()) throw Refusal{Error::not_found("workshop.error.answer")};
     if (!hidden && !pinned) return Ok{};
+    long long seq = append_event(s, db_.engine(), workshop_id, EventKind::moderation, activity);
     if (hidden) {
       int h = *hidden ? 1 : 0;
-      s << "UPDATE workshop_answers SET hidden = :h WHERE id = :a", soci::use(h), soci::use(a);
+      s << "UPDATE workshop_answers SET hidden = :h, changed_seq = :s WHERE id = :a", soci::use(h),
+          soci::use(seq), soci::use(a);
     }
     if (pinned) {
       int p = *pinned ? 1 : 0;
-      s << "UPDATE workshop_answers SET pinned = :p WHERE id = :a", soci::use(p), soci::use(a);
+      s << "UPDATE workshop_answers SET pinned = :p, changed_seq = :s WHERE id = :a", soci::use(p),
+          soci::use(seq), soci::use(a);
     }
-    append_event(s, db_.engine(), workshop_id, EventKind::moderation, activity);
     return Ok{};
   });
 }
@@ -858,7 +865,7 @@ Result<std::vector<WorkshopEvent>> WorkshopRepository::events_after(const std::s
 }
 
 Result<std::vector<workshop::StoredAnswer>> WorkshopRepository::activity_answers(
-    const std::string& workshop_id, const std::string& activity_id) {
+    const std::string& workshop_id, const std::string& activity_id, std::int64_t changed_after) {
   if (!hex_id(workshop_id)) return missing();
   if (!hex_id(activity_id)) return no_activity();
   return in_session<std::vector<workshop::StoredAnswer>>(db_, [&](soci::session& s) {
@@ -867,7 +874,8 @@ Result<std::vector<workshop::StoredAnswer>> WorkshopRepository::activity_answers
     s << "SELECT COUNT(*) FROM workshop_activities WHERE id = :a AND workshop_id = :w",
         soci::use(a), soci::use(w), soci::into(n);
     if (n == 0) throw Refusal{no_activity()};
-    return select_answers(s, "WHERE workshop_id = :w AND activity_id = :a", {w, a}, nullptr);
+    return select_answers(s, "WHERE workshop_id = :w AND activity_id = :a", {w, a}, nullptr,
+                          static_cast<long long>(changed_after));
   });
 }
 
@@ -933,15 +941,17 @@ Result<std::string> WorkshopRepository::submit(std::string_view join_code,
     if (!several && !earlier.empty()) {
       // A changed answer replaces the earlier one and keeps its place and flags.
       std::string id = earlier.front();
-      s << "UPDATE workshop_answers SET answer = :b, answered_on = :d WHERE id = :id",
-          soci::use(body), soci::use(day), soci::use(id);
+      s << "UPDATE workshop_answers SET answer = :b, answered_on = :d, changed_seq = :s "
+           "WHERE id = :id",
+          soci::use(body), soci::use(day), soci::use(seq), soci::use(id);
       return id;
     }
     std::string id = new_id();
     s << "INSERT INTO workshop_answers (id, workshop_id, activity_id, device_key, answer, hidden, "
-         "pinned, answered_on, created_seq) VALUES (:id, :w, :a, :k, :b, 0, 0, :d, :s)",
+         "pinned, answered_on, created_seq, changed_seq) "
+         "VALUES (:id, :w, :a, :k, :b, 0, 0, :d, :s, :s2)",
         soci::use(id), soci::use(wid), soci::use(aid), soci::use(key), soci::use(body),
-        soci::use(day), soci::use(seq);
+        soci::use(day), soci::use(seq), soci::use(seq);
     return id;
   });
 }

@@ -176,8 +176,12 @@ class WorkshopRepository {
   Result<std::vector<WorkshopEvent>> events_after(const std::string& workshop_id,
                                                   std::int64_t after_seq, std::size_t limit = 1000);
   // The answers of one activity by id, oldest first, hidden ones flagged.
+  // With `changed_after` > 0: only those given, replaced or moderated after
+  // that event sequence number (still oldest first), for a reader that keeps
+  // the rest from before.
   Result<std::vector<workshop::StoredAnswer>> activity_answers(const std::string& workshop_id,
-                                                               const std::string& activity_id);
+                                                               const std::string& activity_id,
+                                                               std::int64_t changed_after = 0);
 
   // ------------------------------------------------ the participant's side
 

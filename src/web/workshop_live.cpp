@@ -48,6 +48,13 @@ struct Cache {
   store::PublicWorkshop pub;
   std::optional<ws::Results> results;  // of the current activity
   std::string join_link;
+  // The current activity's answers as last read, oldest first, and where
+  // each is; re-read whole when the state changes, otherwise only what
+  // changed after `answers_seq`.
+  std::string answers_of;
+  std::int64_t answers_seq = 0;
+  std::vector<ws::StoredAnswer> answers;
+  std::unordered_map<std::string, std::size_t> at;
 };
 
 }  // namespace
@@ -90,8 +97,10 @@ struct WorkshopLive::Impl {
     return base + "/w/" + code;
   }
 
-  // Loads or refreshes a workshop's snapshot. cache_mu held.
-  Status load(const std::string& id, Cache& c, bool state, bool results) {
+  // Loads or refreshes a workshop's snapshot, as of event `upto` at least.
+  // A state change re-reads the answers whole; otherwise only the answers
+  // changed since the last read are read and merged. cache_mu held.
+  Status load(const std::string& id, Cache& c, bool state, bool results, std::int64_t upto) {
     store::WorkshopRepository repo(db, clock);
     if (state) {
       auto pub = repo.public_by_id(id);
@@ -99,16 +108,40 @@ struct WorkshopLive::Impl {
       c.pub = std::move(*pub);
       c.join_link = join_link(c.pub.join_code);
       c.seq = std::max(c.seq, c.pub.state.seq);
+      upto = std::max(upto, c.pub.state.seq);
     }
-    if (results) {
-      if (!c.pub.current) {
-        c.results.reset();
-      } else {
-        auto answers = repo.activity_answers(id, c.pub.current->id);
-        if (!answers) return answers.error();
-        c.results = ws::aggregate(c.pub.current->def, *answers, options.min_group_size);
+    if (!results) return Ok{};
+    if (!c.pub.current) {
+      c.results.reset();
+      c.answers.clear();
+      c.at.clear();
+      c.answers_of.clear();
+      return Ok{};
+    }
+    const std::string& activity = c.pub.current->id;
+    const bool whole = state || c.answers_of != activity;
+    auto rows = repo.activity_answers(id, activity, whole ? 0 : c.answers_seq);
+    if (!rows) return rows.error();
+    if (whole) {
+      c.answers = std::move(*rows);
+      c.at.clear();
+      for (std::size_t i = 0; i < c.answers.size(); ++i)
+        c.at[c.answers[i].id] = i;
+    } else {
+      // Changed rows keep their place; new ones are the newest (oldest first).
+      for (auto& row : *rows) {
+        auto [it, added] = c.at.try_emplace(row.id, c.answers.size());
+        if (added)
+          c.answers.push_back(std::move(row));
+        else
+          c.answers[it->second] = std::move(row);
       }
     }
+    c.answers_of = activity;
+    // Every change up to `upto` is committed and read; later ones may have
+    // been read too, and are simply read again next time.
+    c.answers_seq = std::max(c.answers_seq, upto);
+    c.results = ws::aggregate(c.pub.current->def, c.answers, options.min_group_size);
     return Ok{};
   }
 
@@ -172,7 +205,7 @@ struct WorkshopLive::Impl {
     }
     if (last == c.seq) return;
     if (state_changed) results_changed = true;
-    if (auto s = load(id, c, state_changed, results_changed); !s.ok()) {
+    if (auto s = load(id, c, state_changed, results_changed, last); !s.ok()) {
       // The workshop was deleted (or the database is away): close its streams.
       spdlog::info("workshop {}: {}", id, s.error().detail);
       return;
@@ -269,7 +302,7 @@ Status WorkshopLive::attach(const std::string& workshop_id, Audience audience, L
   auto it = impl_->cache.find(workshop_id);
   if (it == impl_->cache.end()) {
     Cache c;
-    if (auto s = impl_->load(workshop_id, c, true, true); !s.ok()) return s;
+    if (auto s = impl_->load(workshop_id, c, true, true, 0); !s.ok()) return s;
     it = impl_->cache.emplace(workshop_id, std::move(c)).first;
   }
   const Cache& c = it->second;
@@ -293,7 +326,7 @@ Status WorkshopLive::attach(const std::string& workshop_id, Audience audience, L
 
 Result<std::string> WorkshopLive::screen_html(const std::string& workshop_id, Language lang) {
   Cache c;
-  if (auto s = impl_->load(workshop_id, c, true, true); !s.ok()) return s.error();
+  if (auto s = impl_->load(workshop_id, c, true, true, 0); !s.ok()) return s.error();
   return screen_region(impl_->renderer, lang, c.pub, c.results ? &*c.results : nullptr,
                        c.join_link);
 }

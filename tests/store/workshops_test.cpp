@@ -867,6 +867,35 @@ TEST_P(WorkshopStoreTest, AnInvitedCollaboratorRunsTheWorkshops) {
 
 // The answer table holds the day only: no time of day, no address, no user
 // agent, no account. A new column fails this test on purpose.
+TEST_P(WorkshopStoreTest, AnswersChangedAfterASequenceNumber) {
+  // The live fan-out keeps the answers it has read and asks only for what
+  // changed since: a new answer, a replaced one, a moderated one.
+  SAMSKAP_REQUIRE_DB(tdb_, why_);
+  auto w = running_scale();
+  const std::string act = w.activities[0].id;
+  ASSERT_TRUE(repo().submit(w.join_code, act, kPhone, scale(6)).ok());
+  auto other = repo().submit(w.join_code, act, "telefon-fedcba9876543210", scale(3));
+  ASSERT_TRUE(other.ok());
+  const auto seq = repo().public_by_id(w.id).value().state.seq;
+  EXPECT_TRUE(repo().activity_answers(w.id, act, seq).value().empty()) << "nothing changed since";
+  EXPECT_EQ(repo().activity_answers(w.id, act).value().size(), 2u);
+
+  ASSERT_TRUE(repo().submit(w.join_code, act, kPhone, scale(9)).ok());
+  auto changed = repo().activity_answers(w.id, act, seq).value();
+  ASSERT_EQ(changed.size(), 1u) << "only the replaced answer";
+  EXPECT_EQ(changed[0].answer.value, 9);
+
+  const auto seq2 = repo().public_by_id(w.id).value().state.seq;
+  ASSERT_TRUE(repo().moderate(a_, initiative_, w.id, *other, true, std::nullopt).ok());
+  changed = repo().activity_answers(w.id, act, seq2).value();
+  ASSERT_EQ(changed.size(), 1u) << "only the moderated answer";
+  EXPECT_EQ(changed[0].id, *other);
+  EXPECT_TRUE(changed[0].hidden);
+  EXPECT_EQ(repo().activity_answers(w.id, act, seq).value().size(), 2u);
+  const auto seq3 = repo().public_by_id(w.id).value().state.seq;
+  EXPECT_TRUE(repo().activity_answers(w.id, act, seq3).value().empty());
+}
+
 TEST_P(WorkshopStoreTest, TheAnswerRowHasNoTimeOfDayAndNoAddress) {
   SAMSKAP_REQUIRE_DB(tdb_, why_);
   std::set<std::string> columns;
@@ -883,9 +912,9 @@ TEST_P(WorkshopStoreTest, TheAnswerRowHasNoTimeOfDayAndNoAddress) {
     while (st.fetch())
       columns.insert(name);
   });
-  EXPECT_EQ(columns,
-            (std::set<std::string>{"id", "workshop_id", "activity_id", "device_key", "answer",
-                                   "hidden", "pinned", "answered_on", "created_seq"}));
+  EXPECT_EQ(columns, (std::set<std::string>{"id", "workshop_id", "activity_id", "device_key",
+                                            "answer", "hidden", "pinned", "answered_on",
+                                            "created_seq", "changed_seq"}));
   auto w = running_scale();
   ASSERT_TRUE(repo().submit(w.join_code, w.activities[0].id, kPhone, scale(6)).ok());
   std::string day, key;
