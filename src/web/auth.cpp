@@ -1,5 +1,7 @@
 #include "web/auth.hpp"
 
+#include <cctype>
+
 #include "store/secrets.hpp"
 
 namespace samskap::web {
@@ -56,6 +58,22 @@ std::string Auth::csrf_for(const Request& req) const {
   if (req.principal && !req.principal->via_api_token) return req.principal->csrf_token;
   auto it = req.cookies.find(kCsrfCookie);
   return it == req.cookies.end() ? std::string{} : it->second;
+}
+
+std::string Auth::device_token(const Request& req, Response& resp, const std::string& name,
+                               const std::string& path, int days) const {
+  const auto it = req.cookies.find(name);
+  if (it != req.cookies.end() && it->second.size() >= 32 && it->second.size() <= 128) {
+    bool ok = true;
+    for (unsigned char c : it->second)
+      ok = ok && (std::isalnum(c) || c == '-' || c == '_');
+    if (ok) return it->second;
+  }
+  std::string token = store::random_token();
+  resp.header("Set-Cookie",
+              name + "=" + token + "; Path=" + path + "; Max-Age=" + std::to_string(days * 86400) +
+                  "; HttpOnly; SameSite=Lax" + (options_.secure_cookies ? "; Secure" : ""));
+  return token;
 }
 
 std::string Auth::ensure_csrf_cookie(const Request& req, Response& resp) const {

@@ -35,6 +35,12 @@ class Auth {
   // Sets the pre-login CSRF cookie on `resp` when the request has none;
   // returns the token to embed in the form.
   std::string ensure_csrf_cookie(const Request& req, Response& resp) const;
+  // A phone's random token for anonymous answers (check-ins, workshops): the
+  // value of cookie `name` when it looks like one of ours (32..128 letters,
+  // digits, '-' or '_'), otherwise a new random one, set on `resp` as an
+  // HttpOnly, SameSite=Lax cookie for `path` only, living `days` days.
+  std::string device_token(const Request& req, Response& resp, const std::string& name,
+                           const std::string& path, int days) const;
   // True when a state-changing request carries the right token (form field
   // "csrf" or header X-CSRF-Token), compared in constant time.
   bool csrf_ok(const Request& req) const;

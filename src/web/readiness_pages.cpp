@@ -518,26 +518,10 @@ Data ruler(const std::string& name, const std::string& value) {
   return list;
 }
 
-std::string device_cookie_name(const std::string& code) {
-  return std::string(kDeviceCookie) + code;
-}
-
 // The phone's token for this code: the cookie's, or a new one set on `resp`.
-std::string device_token(const App& app, const Request& req, const std::string& code,
-                         Response& resp) {
-  const auto it = req.cookies.find(device_cookie_name(code));
-  if (it != req.cookies.end() && it->second.size() >= 32 && it->second.size() <= 128) {
-    bool ok = true;
-    for (unsigned char c : it->second)
-      ok = ok && (std::isalnum(c) || c == '-' || c == '_');
-    if (ok) return it->second;
-  }
-  std::string token = store::random_token();
-  resp.header("Set-Cookie", device_cookie_name(code) + "=" + token + "; Path=/i/" + code +
-                                "; Max-Age=" + std::to_string(kDeviceCookieDays * 86400) +
-                                "; HttpOnly; SameSite=Lax" +
-                                (app.options().secure_cookies ? "; Secure" : ""));
-  return token;
+std::string device_token(App& app, const Request& req, const std::string& code, Response& resp) {
+  return app.auth().device_token(req, resp, std::string(kDeviceCookie) + code, "/i/" + code,
+                                 kDeviceCookieDays);
 }
 
 Response answer_page(App& app, const Request& req, const store::PublicRound& round,

@@ -834,25 +834,10 @@ Response code_page(App& app, const Request& req, int status, std::string_view me
   return resp;
 }
 
-std::string device_cookie_name(const std::string& code) {
-  return std::string(kDeviceCookie) + code;
-}
-
-std::string device_token(const App& app, const Request& req, const std::string& code,
-                         Response& resp) {
-  const auto it = req.cookies.find(device_cookie_name(code));
-  if (it != req.cookies.end() && it->second.size() >= 32 && it->second.size() <= 128) {
-    bool ok = true;
-    for (unsigned char c : it->second)
-      ok = ok && (std::isalnum(c) || c == '-' || c == '_');
-    if (ok) return it->second;
-  }
-  std::string token = store::random_token();
-  resp.header("Set-Cookie", device_cookie_name(code) + "=" + token + "; Path=/w/" + code +
-                                "; Max-Age=" + std::to_string(kDeviceCookieDays * 86400) +
-                                "; HttpOnly; SameSite=Lax" +
-                                (app.options().secure_cookies ? "; Secure" : ""));
-  return token;
+// The phone's token for this code: the cookie's, or a new one set on `resp`.
+std::string device_token(App& app, const Request& req, const std::string& code, Response& resp) {
+  return app.auth().device_token(req, resp, std::string(kDeviceCookie) + code, "/w/" + code,
+                                 kDeviceCookieDays);
 }
 
 std::variant<store::PublicWorkshop, Response> public_ws(App& app, const Request& req) {
