@@ -217,6 +217,18 @@ TEST_F(WorkshopPagesTest, BadActivityInputIsShownAgainAndSavesNothing) {
                       {{"version", "999"}, {"type", "refleksjon"}, {"sporsmal", "Hei"}});
   EXPECT_EQ(stale.status, 409);
   EXPECT_TRUE(fresh(w).activities.empty());
+
+  // Renaming: an empty, over-long or two-line name is refused and the old one stays.
+  for (const std::string& bad :
+       {std::string("  "), std::string(201, 'x'), std::string("to\nlinjer")}) {
+    auto r = b.post(path("/" + w.id + "/navn"), {{"version", v}, {"tittel", bad}});
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_TRUE(has(r.body, "error-summary")) << bad;
+  }
+  EXPECT_EQ(fresh(w).title, w.title);
+  EXPECT_EQ(b.post(path("/" + w.id + "/navn"), {{"version", v}, {"tittel", "Ny tittel"}}).status,
+            303);
+  EXPECT_EQ(fresh(w).title, "Ny tittel");
 }
 
 // ------------------------------------------------------------------ running and answering
