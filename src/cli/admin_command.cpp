@@ -4,7 +4,9 @@
 #include <iostream>
 #include <memory>
 
+#include "content/catalog.hpp"
 #include "core/credentials.hpp"
+#include "mail/outbox.hpp"
 #include "store/accounts.hpp"
 #include "store/migrations.hpp"
 
@@ -13,7 +15,7 @@ namespace samskap::cli {
 namespace {
 
 struct Args {
-  std::string name, kind = "kommune", org, email, role = "deltaker", token_name;
+  std::string name, kind = "kommune", org, email, role = "deltaker", token_name, lang = "nb";
 };
 
 int fail(const std::string& line) {
@@ -51,6 +53,12 @@ std::function<int()> add_admin_command(CLI::App& app, AdminContext context) {
       admin->add_subcommand("create-token", "Create an API token for a user and print it once");
   token->add_option("--email", args->email, "E-mail address")->required();
   token->add_option("--name", args->token_name, "What the token is for")->required();
+  auto* setup = admin->add_subcommand(
+      "setup-link", "Print a first-run setup link (valid 24 hours); --email also sends it");
+  setup->add_option("--email", args->email, "Send the link to this address as well");
+  for (auto* cmd : {create_user, reset, setup})
+    cmd->add_option("--lang", args->lang, "Language of the e-mail: nb or en (default nb)")
+        ->check(CLI::IsMember({"nb", "en"}));
 
   return [=]() -> int {
     SystemClock clock;
@@ -64,6 +72,39 @@ std::function<int()> add_admin_command(CLI::App& app, AdminContext context) {
     if (auto m = store::migrate(**db, *ms, clock); !m) return fail(describe(m.error()));
     store::AccountRepository accounts(**db, clock);
     store::AuditLog audit(**db, clock);
+    const Language lang = args->lang == "en" ? Language::en : Language::nb;
+    const mail::Outbox outbox(**db, clock, content::Catalog::embedded(),
+                              {context.public_url(), context.mail_enabled()});
+    // Says where a queued message went, or nothing when e-mail is off.
+    auto report_mail = [&](const Result<std::string>& queued, const std::string& to) {
+      if (!queued) {
+        std::cerr << "samskap: warning: the e-mail to " << to
+                  << " could not be queued: " << describe(queued.error()) << "\n";
+      } else if (!queued->empty()) {
+        std::cout << "e-mail to " << to
+                  << " queued; a running `samskap serve` sends it (the users page shows a "
+                     "failure)\n";
+      }
+    };
+
+    if (setup->parsed()) {
+      auto any = accounts.any_organisation();
+      if (!any) return fail(describe(any.error()));
+      if (*any) return fail("the first-run setup is done already: an organisation exists");
+      auto link = store::OneTimeTokenRepository(**db, clock)
+                      .issue(store::TokenKind::setup, "", "", std::chrono::hours(24));
+      if (!link) return fail(describe(link.error()));
+      std::cout << "first-run setup (valid 24 hours): " << context.public_url() << "/oppsett/"
+                << *link << "\n";
+      if (!args->email.empty()) {
+        auto to = normalise_email(args->email);
+        if (!to) return fail("'" + args->email + "' is not a valid e-mail address");
+        if (!outbox.enabled())
+          return fail("e-mail is not set up (smtp_host); the link above is the only copy");
+        report_mail(outbox.setup(lang, *to, *link, 24), *to);
+      }
+      return 0;
+    }
 
     if (create_org->parsed()) {
       auto org =
@@ -94,6 +135,9 @@ std::function<int()> add_admin_command(CLI::App& app, AdminContext context) {
       (void)audit.record(org->id, "", "user_invited", "user", user->id, args->role + " (operator)");
       std::cout << "invitation for " << *email << " (valid 7 days): " << context.public_url()
                 << "/invitasjon/" << *link << "\n";
+      report_mail(outbox.invitation(lang, org->id, user->id, *email, user->display_name, org->name,
+                                    *link, 7),
+                  *email);
       return 0;
     }
     auto email = normalise_email(args->email);
@@ -109,6 +153,9 @@ std::function<int()> add_admin_command(CLI::App& app, AdminContext context) {
                          rec->user.id, "operator");
       std::cout << "password reset for " << *email << " (valid 24 hours): " << context.public_url()
                 << "/nullstill/" << *link << "\n";
+      report_mail(outbox.password_reset(lang, rec->user.organisation_id, rec->user.id, *email,
+                                        rec->user.display_name, *link, 24),
+                  *email);
       return 0;
     }
     auto created = store::ApiTokenRepository(**db, clock)

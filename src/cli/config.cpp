@@ -3,6 +3,12 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "mail/message.hpp"
+#include "web/proxy.hpp"
+#include "web/server.hpp"
 
 namespace samskap::cli {
 
@@ -74,11 +80,21 @@ Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env,
     for (const auto& [k, node] : parsed) {
       std::string key(k.str());
       std::string where = toml_name + ":" + std::to_string(node.source().begin.line);
+      if (key == "smtp_password")
+        return bad(where +
+                   ": the SMTP password does not belong in the configuration file; give "
+                   "smtp_password_file or the environment variable SAMSKAP_SMTP_PASSWORD");
       if (std::find(std::begin(kSettingNames), std::end(kSettingNames), key) ==
           std::end(kSettingNames))
         return bad(where + ": unknown setting '" + key + "'");
       std::string value;
-      if (auto s = node.value<std::string>())
+      if (auto arr = node.as_array(); arr && key == "trusted_proxies") {
+        for (const auto& item : *arr) {
+          auto s = item.value<std::string>();
+          if (!s) return bad(where + ": 'trusted_proxies' must be a list of strings");
+          value += (value.empty() ? "" : ",") + *s;
+        }
+      } else if (auto s = node.value<std::string>())
         value = *s;
       else if (auto i = node.value<long long>())
         value = *i < 0 ? "-" : std::to_string(*i);
@@ -144,9 +160,81 @@ Result<Config> resolve_config(const FlagValues& flags, const EnvLookup& env,
       auto v = parse_count(value, 3, 1000);
       if (!v) return must("a minimum group size from 3 to 1000");
       c.min_group_size = static_cast<int>(*v);
+    } else if (name == "public_url") {
+      auto v = web::normalise_public_url(value);
+      if (!v) return bad(where + ": " + v.error().detail);
+      c.public_url = *v;
+    } else if (name == "trusted_proxies") {
+      auto v = web::parse_networks(value);
+      if (!v) return bad(where + ": " + v.error().detail);
+      c.trusted_proxies = value;
+    } else if (name == "smtp_host") {
+      if (value.size() > 253 || value.find_first_of(" /\\@\t\r\n") != std::string::npos)
+        return must("a host name or address");
+      c.smtp_host = value;
+    } else if (name == "smtp_port") {
+      auto v = parse_count(value, 1, 65535);
+      if (!v) return must("a port from 1 to 65535");
+      c.smtp_port = static_cast<int>(*v);
+    } else if (name == "smtp_security") {
+      if (!mail::parse_security(value)) return must("starttls, tls or none");
+      c.smtp_security = value;
+    } else if (name == "smtp_user") {
+      if (value.size() > 320 || value.find_first_of("\r\n") != std::string::npos)
+        return must("a user name on one line");
+      c.smtp_user = value;
+    } else if (name == "smtp_password_file") {
+      c.smtp_password_file = value;
+    } else if (name == "smtp_from") {
+      auto v = mail::parse_mailbox(value);
+      if (!v) return bad(where + ": " + v.error().detail);
+      c.smtp_from = value;
     }
   }
   return c;
+}
+
+std::string effective_public_url(const Config& cfg) {
+  if (!cfg.public_url.empty()) return cfg.public_url;
+  auto listen = web::parse_listen(cfg.listen);
+  if (!listen) return "http://127.0.0.1:8080";
+  std::string host =
+      listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(listen->second);
+}
+
+Result<mail::SmtpSettings> resolve_smtp(const Config& cfg, const EnvLookup& env) {
+  auto bad = [](std::string detail) { return Error::invalid("error.config", std::move(detail)); };
+  mail::SmtpSettings s;
+  if (cfg.smtp_host.empty()) return s;
+  s.host = cfg.smtp_host;
+  s.port = static_cast<std::uint16_t>(cfg.smtp_port);
+  s.security = *mail::parse_security(cfg.smtp_security);
+  s.user = cfg.smtp_user;
+  if (cfg.smtp_from.empty())
+    return bad(
+        "smtp_from: set the sender address (e.g. \"Samskap <samskap@kommune.no>\") when "
+        "smtp_host is set");
+  s.from = *mail::parse_mailbox(cfg.smtp_from);
+  if (!cfg.smtp_password_file.empty()) {
+    std::ifstream in(cfg.smtp_password_file);
+    if (!in) return bad("smtp_password_file: cannot read '" + cfg.smtp_password_file + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string pw = ss.str();
+    while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r'))
+      pw.pop_back();
+    if (pw.empty()) return bad("smtp_password_file: '" + cfg.smtp_password_file + "' is empty");
+    s.password = pw;
+  } else if (auto pw = env("SAMSKAP_SMTP_PASSWORD")) {
+    s.password = *pw;
+  }
+  if (!s.user.empty() && s.password.empty())
+    return bad(
+        "smtp_user is set but there is no password: give smtp_password_file or "
+        "SAMSKAP_SMTP_PASSWORD");
+  return s;
 }
 
 }  // namespace samskap::cli

@@ -21,7 +21,10 @@
 #include "content/catalog.hpp"
 #include "core/clock.hpp"
 #include "core/version.hpp"
+#include "mail/smtp.hpp"
+#include "mail/worker.hpp"
 #include "store/accounts.hpp"
+#include "store/backup.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "web/app.hpp"
@@ -93,20 +96,9 @@ Result<std::unique_ptr<store::Database>> open_and_migrate(const cli::Config& cfg
   return std::move(db).value();
 }
 
-// "http://127.0.0.1:8080" for links printed on the console.
-std::string public_url(const cli::Config& cfg) {
-  auto listen = web::parse_listen(cfg.listen);
-  if (!listen) return "http://127.0.0.1:8080";
-  std::string host =
-      listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(listen->second);
-}
-
 // On an empty database, prints a one-time link (valid 24 hours) where the first
 // organisation and administrator are created.
-void print_setup_link(store::Database& db, const Clock& clock, const std::string& host,
-                      std::uint16_t port) {
+void print_setup_link(store::Database& db, const Clock& clock, const std::string& public_url) {
   store::AccountRepository accounts(db, clock);
   auto any = accounts.any_organisation();
   if (!any || *any) return;
@@ -116,10 +108,13 @@ void print_setup_link(store::Database& db, const Clock& clock, const std::string
     spdlog::warn("could not create the first-run setup link: {}", token.error().detail);
     return;
   }
-  std::string h = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host;
-  if (h.find(':') != std::string::npos) h = "[" + h + "]";
-  spdlog::info("Første oppsett / first-run setup (valid 24 hours): http://{}:{}/oppsett/{}", h,
-               port, *token);
+  spdlog::info("Første oppsett / first-run setup (valid 24 hours): {}/oppsett/{}", public_url,
+               *token);
+}
+
+std::optional<std::string> env_lookup(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? std::optional<std::string>(v) : std::nullopt;
 }
 
 int run_migrate(const Common& common) {
@@ -137,6 +132,25 @@ int run_migrate(const Common& common) {
   return kExitOk;
 }
 
+// `samskap backup --to FILE` / `samskap restore --from FILE` (SQLite; issue 13).
+int run_backup(const Common& common, const std::string& to, const std::string& from) {
+  auto cfg = load_config(common);
+  if (!cfg) {
+    std::cerr << "samskap: " << cfg.error().detail << "\n";
+    return kExitUsage;
+  }
+  auto st = to.empty() ? store::restore_sqlite(from, cfg->database)
+                       : store::backup_sqlite(cfg->database, to);
+  if (!st.ok()) return fail(st.error().detail);
+  if (to.empty()) {
+    std::cout << "restored " << from << " into " << cfg->database
+              << "; the next `samskap serve` migrates it if it is older\n";
+  } else {
+    std::cout << "backed up " << cfg->database << " to " << to << "\n";
+  }
+  return kExitOk;
+}
+
 int run_serve(const Common& common) {
   auto cfg = load_config(common);
   if (!cfg) {
@@ -148,6 +162,15 @@ int run_serve(const Common& common) {
     std::cerr << "samskap: " << listen.error().detail << "\n";
     return kExitUsage;
   }
+  auto trusted = web::parse_networks(cfg->trusted_proxies);
+  auto smtp = cli::resolve_smtp(*cfg, env_lookup);
+  for (const Error* e : {trusted ? nullptr : &trusted.error(), smtp ? nullptr : &smtp.error()}) {
+    if (e) {
+      std::cerr << "samskap: " << e->detail << "\n";
+      return kExitUsage;
+    }
+  }
+  const std::string public_url = cli::effective_public_url(*cfg);
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;
@@ -165,6 +188,20 @@ int run_serve(const Common& common) {
     auto metrics = std::make_shared<web::Metrics>();
     web::AppOptions options{cfg->max_body_bytes};
     options.min_group_size = cfg->min_group_size;
+    options.public_url = public_url;
+    options.secure_cookies = cfg->secure_cookies;
+    options.mail_enabled = smtp->enabled();
+    // E-mail goes from the queue, on this node's sender thread (issue 13).
+    std::unique_ptr<mail::Worker> mailer;
+    if (smtp->enabled()) {
+      if (auto why = mail::probe(*smtp))
+        spdlog::warn(
+            "smtp_host {}:{} does not answer ({}); e-mail waits in the queue and is "
+            "tried again",
+            smtp->host, smtp->port, *why);
+      mailer = std::make_unique<mail::Worker>(**db, clock, *smtp, mail::node_name());
+      options.on_mail_queued = [m = mailer.get()] { m->wake(); };
+    }
     app = std::make_unique<web::App>(options, **db, content::Catalog::embedded(),
                                      web::AssetTable::embedded(), metrics, clock);
     web::ServerOptions so;
@@ -175,6 +212,7 @@ int run_serve(const Common& common) {
     so.max_body_bytes = cfg->max_body_bytes;
     so.secure_cookies = cfg->secure_cookies;
     so.access_log = cfg->access_log;
+    so.trusted_proxies = *trusted;
     web::App* a = app.get();
     web::Server server(
         so, app->routes(), [a](const web::Request& r, int s) { return a->error_page(r, s); },
@@ -184,7 +222,14 @@ int run_serve(const Common& common) {
     spdlog::info("Samskap {} serving http://{}:{} (database {})", kVersion,
                  so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host, *port,
                  (*db)->display_url());
-    print_setup_link(**db, clock, so.host, *port);
+    if (cfg->public_url.empty() || public_url.starts_with("http://127.") ||
+        public_url.starts_with("http://localhost") || public_url.starts_with("http://[::1]"))
+      spdlog::info(
+          "links (QR codes, join links, e-mail) point at {}; set public_url to the "
+          "address people use",
+          public_url);
+    print_setup_link(**db, clock, public_url);
+    if (mailer) mailer->start();
     // Retention (docs/retention.md): expired sessions, spent links, old audit
     // entries and stale throttle counts are purged at start and every hour.
     std::mutex purge_mu;
@@ -209,6 +254,7 @@ int run_serve(const Common& common) {
     purger.join();
     spdlog::info("received {}, finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop(std::chrono::seconds(10));
+    if (mailer) mailer->stop();
     spdlog::info("stopped");
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -242,6 +288,20 @@ int main(int argc, char** argv) {
               "Mark cookies Secure, behind HTTPS (SAMSKAP_SECURE_COOKIES)");
   add_setting(serve, common, "access_log",
               "Write the JSON access log to stdout (SAMSKAP_ACCESS_LOG)");
+  add_setting(serve, common, "public_url",
+              "The address people use, e.g. https://samskap.kommune.no (SAMSKAP_PUBLIC_URL)");
+  add_setting(serve, common, "trusted_proxies",
+              "Proxies whose X-Forwarded-For is believed, e.g. 127.0.0.1,10.0.0.0/8 "
+              "(SAMSKAP_TRUSTED_PROXIES)");
+  add_setting(serve, common, "smtp_host", "SMTP server for e-mail (SAMSKAP_SMTP_HOST)");
+  add_setting(serve, common, "smtp_port", "SMTP port (SAMSKAP_SMTP_PORT, default 587)");
+  add_setting(serve, common, "smtp_security",
+              "starttls, tls or none (SAMSKAP_SMTP_SECURITY, default starttls)");
+  add_setting(serve, common, "smtp_user", "SMTP user name (SAMSKAP_SMTP_USER)");
+  add_setting(serve, common, "smtp_password_file",
+              "File holding the SMTP password (or SAMSKAP_SMTP_PASSWORD)");
+  add_setting(serve, common, "smtp_from",
+              "Sender, e.g. \"Samskap <samskap@kommune.no>\" (SAMSKAP_SMTP_FROM)");
   add_setting(
       serve, common, "min_group_size",
       "Smallest group of readiness answers shown, 3..1000 (SAMSKAP_MIN_GROUP_SIZE, default 5)");
@@ -249,6 +309,16 @@ int main(int argc, char** argv) {
   auto* migrate = app.add_subcommand("migrate", "Apply the database migrations and exit");
   add_setting(migrate, common, "database", "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
   add_setting(migrate, common, "pool_size", "Database connections (SAMSKAP_POOL_SIZE)");
+
+  std::string backup_to, restore_from;
+  auto* backup = app.add_subcommand(
+      "backup", "Copy the SQLite database to a new file while the server runs (online backup)");
+  backup->add_option("--to", backup_to, "The new backup file")->required();
+  add_setting(backup, common, "database", "sqlite:PATH (SAMSKAP_DATABASE)");
+  auto* restore = app.add_subcommand(
+      "restore", "Replace the SQLite database with a backup (the server must be stopped)");
+  restore->add_option("--from", restore_from, "The backup file")->required();
+  add_setting(restore, common, "database", "sqlite:PATH (SAMSKAP_DATABASE)");
 
   auto* version = app.add_subcommand("version", "Print the version");
   auto mi = samskap::cli::add_mi_command(app);
@@ -259,13 +329,19 @@ int main(int argc, char** argv) {
             },
             [&common] {
               auto cfg = load_config(common);
-              return cfg ? public_url(*cfg) : std::string("http://127.0.0.1:8080");
+              return cfg ? cli::effective_public_url(*cfg) : std::string("http://127.0.0.1:8080");
+            },
+            [&common] {
+              auto cfg = load_config(common);
+              return cfg && !cfg->smtp_host.empty();
             }});
 
   add_setting(app.get_subcommand("admin"), common, "database",
               "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
   add_setting(app.get_subcommand("admin"), common, "listen",
               "The server's address, for the printed links");
+  add_setting(app.get_subcommand("admin"), common, "public_url",
+              "The address people use, for the printed and e-mailed links");
 
   try {
     app.parse(argc, argv);
@@ -283,6 +359,8 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return run_serve(common);
   if (migrate->parsed()) return run_migrate(common);
+  if (backup->parsed()) return run_backup(common, backup_to, "");
+  if (restore->parsed()) return run_backup(common, "", restore_from);
   if (version->parsed()) {
     std::cout << "samskap " << samskap::kVersion << "\n";
     return kExitOk;

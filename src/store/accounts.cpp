@@ -520,8 +520,10 @@ Status AccountRepository::anonymise(const std::string& org, const std::string& u
                "UPDATE users SET display_name = :n, email = :e, password_hash = NULL, "
                "status = 'anonymised' WHERE id = :u AND organisation_id = :o",
                {kAnonymisedName, anonymised_email(user_id), user_id, org});
-      // mi_analyses: the user's saved MI analyses and their transcripts (issue 7).
-      for (const char* table : {"sessions", "api_tokens", "one_time_tokens", "mi_analyses"})
+      // mi_analyses: the user's saved MI analyses and their transcripts (issue 7);
+      // mail_queue: messages to the user (issue 13).
+      for (const char* table :
+           {"sessions", "api_tokens", "one_time_tokens", "mi_analyses", "mail_queue"})
         affected(
             s, std::string("DELETE FROM ") + table + " WHERE user_id = :u AND organisation_id = :o",
             {user_id, org});

@@ -1,5 +1,9 @@
 #include "store/database.hpp"
 
+#include <unistd.h>
+
+#include "store/backup.hpp"
+
 #include <soci/connection-pool.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -39,7 +43,9 @@ void configure_sqlite(soci::session& s, std::chrono::milliseconds busy) {
 Database::Database(DatabaseUrl url, std::string raw_url, std::size_t pool_size)
     : url_(std::move(url)), raw_url_(std::move(raw_url)), pool_size_(pool_size) {}
 
-Database::~Database() = default;
+Database::~Database() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options) {
   auto parsed = parse_database_url(options.url);
@@ -95,6 +101,8 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions& options)
                    "the database file '" + parsed->sqlite_path +
                        "' is not writable: " + first_line(e.what())};
     }
+    // Tells `samskap restore` that the file is in use.
+    db->lock_fd_ = hold_shared_lock(parsed->sqlite_path);
   }
   return db;
 }

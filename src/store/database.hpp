@@ -74,6 +74,7 @@ class Database {
   std::string raw_url_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
+  int lock_fd_ = -1;  // SQLite: a shared flock on the file while open (store/backup.hpp)
   std::atomic<std::size_t> in_use_{0};
   std::atomic<std::uint64_t> leases_{0};
 };

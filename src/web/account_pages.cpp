@@ -1,5 +1,10 @@
 #include "web/account_pages.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "mail/outbox.hpp"
+#include "store/mail_queue.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -480,6 +485,33 @@ Response AccountPages::users(const Request& req) {
     if (path.starts_with("/invitasjon/") && path.size() < 100)
       d.set("invitation_link", app_.options().public_url + path);
   }
+  // ?sendt=USER: the invitation to one of the organisation's users was queued
+  // as e-mail; the address shown comes from the store, not from the query.
+  if (auto sent = req.query_param("sendt"); !sent.empty() && sent.size() < 100) {
+    for (const auto& u : *list)
+      if (u.id == sent)
+        d.set("mail_sent", mail::fill_placeholders(
+                               std::string(app_.renderer().text(req.lang, "mail.admin.sent")),
+                               {{"email", u.email}}));
+  }
+  // E-mail that did not arrive (issue 13): the newest failure per recipient.
+  if (auto problems =
+          store::MailQueue(app_.db(), app_.clock()).problems(req.principal->organisation_id);
+      problems && !problems->empty()) {
+    Data rows{Data::type::list};
+    for (const auto& m : *problems) {
+      Data row{Data::type::object};
+      row.set("to", m.to);
+      row.set("state", std::string(app_.renderer().text(
+                           req.lang, m.status == "failed" ? "mail.admin.failed_final"
+                                                          : "mail.admin.failed_retrying")));
+      row.set("reason", m.last_error);
+      row.set("attempts", std::to_string(m.attempts));
+      rows.push_back(row);
+    }
+    d.set("mail_problems", rows);
+    d.set("has_mail_problems", bool_data(true));
+  }
   return app_.page(req, "admin_users", "account.admin.title", d);
 }
 
@@ -528,7 +560,26 @@ Response AccountPages::invite(const Request& req) {
   (void)store::AuditLog(app_.db(), app_.clock())
       .record(p.organisation_id, p.user_id, "user_invited", "user", user->id,
               std::string(to_string(*role)));
-  return App::redirect("/admin/brukere?lenke=/invitasjon/" + *token);
+  return after_invitation(req, *user, *token);
+}
+
+// With e-mail on, the invitation is queued in the administrator's language
+// and the page says where it went; without, the page shows the link to hand
+// over (issue 13).
+Response AccountPages::after_invitation(const Request& req, const store::User& user,
+                                        const std::string& token) {
+  const auto& p = *req.principal;
+  if (!app_.outbox().enabled()) return App::redirect("/admin/brukere?lenke=/invitasjon/" + token);
+  auto days = std::chrono::duration_cast<std::chrono::hours>(kInvitationTtl).count() / 24;
+  auto queued =
+      app_.outbox().invitation(req.lang, p.organisation_id, user.id, user.email, user.display_name,
+                               p.organisation_name, token, static_cast<int>(days));
+  if (!queued) {
+    spdlog::warn("invitation e-mail to user {} not queued: {}", user.id, queued.error().detail);
+    return App::redirect("/admin/brukere?lenke=/invitasjon/" + token);
+  }
+  app_.mail_queued();
+  return App::redirect("/admin/brukere?sendt=" + user.id);
 }
 
 Response AccountPages::change_role(const Request& req) {
@@ -594,7 +645,7 @@ Response AccountPages::reinvite(const Request& req) {
   if (!token) return app_.error_page(req, 503);
   (void)store::AuditLog(app_.db(), app_.clock())
       .record(p.organisation_id, p.user_id, "user_reinvited", "user", id);
-  return App::redirect("/admin/brukere?lenke=/invitasjon/" + *token);
+  return after_invitation(req, *user, *token);
 }
 
 Response AccountPages::audit(const Request& req) {

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "store/accounts.hpp"
 #include "web/http.hpp"
 
 namespace samskap::web {
@@ -33,6 +34,7 @@ class AccountPages {
   Response deactivate(const Request& req);
   Response anonymise(const Request& req);
   Response reinvite(const Request& req);
+  Response after_invitation(const Request& req, const store::User& user, const std::string& token);
   Response audit(const Request& req);
   Response units(const Request& req);
   Response create_unit(const Request& req);

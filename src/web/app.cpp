@@ -50,6 +50,7 @@ App::App(AppOptions options, store::Database& db, const content::Catalog& catalo
       metrics_(std::move(metrics)),
       clock_(clock),
       renderer_(embedded_templates(), catalog, assets),
+      outbox_(db, clock, catalog, mail::OutboxOptions{options.public_url, options.mail_enabled}),
       auth_(std::make_unique<Auth>(db, clock, AuthOptions{options.secure_cookies, {}})),
       accounts_(std::make_unique<AccountPages>(*this)),
       live_(std::make_unique<WorkshopLive>(

@@ -2,12 +2,14 @@
 // The application: its route table and the pages behind it. Handlers are thin:
 // parse the request, call the domain or the store, render.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "content/catalog.hpp"
 #include "core/clock.hpp"
+#include "mail/outbox.hpp"
 #include "store/database.hpp"
 #include "web/assets.hpp"
 #include "web/http.hpp"
@@ -19,8 +21,12 @@ namespace samskap::web {
 struct AppOptions {
   std::size_t max_body_bytes = 1024 * 1024;  // shown in the 413 page
   bool secure_cookies = false;
-  std::string public_url = "http://127.0.0.1:8080";  // for links printed on the console
-  int min_group_size = 5;  // readiness results: the smallest group shown (issue 6)
+  // The address people use: every absolute link (QR codes, join links,
+  // posters, e-mails) starts with it. No trailing slash (issue 13).
+  std::string public_url = "http://127.0.0.1:8080";
+  int min_group_size = 5;                  // readiness results: the smallest group shown (issue 6)
+  bool mail_enabled = false;               // smtp_host is set: links go out by e-mail
+  std::function<void()> on_mail_queued{};  // wakes the node's sender; may be empty
 };
 
 class Auth;
@@ -46,6 +52,12 @@ class App {
   store::Database& db() { return db_; }
   const Clock& clock() const { return clock_; }
   const AppOptions& options() const { return options_; }
+  // What the application e-mails (issue 13); queues nothing when e-mail is off.
+  const mail::Outbox& outbox() const { return outbox_; }
+  // Tells the sender that a message is waiting.
+  void mail_queued() const {
+    if (options_.on_mail_queued) options_.on_mail_queued();
+  }
   // The live workshop streams of this node (issue 8); started with the App.
   WorkshopLive& live() { return *live_; }
 
@@ -74,6 +86,7 @@ class App {
   std::shared_ptr<Metrics> metrics_;
   const Clock& clock_;
   Renderer renderer_;
+  mail::Outbox outbox_;
   std::unique_ptr<Auth> auth_;
   std::unique_ptr<AccountPages> accounts_;
   std::unique_ptr<WorkshopLive> live_;

@@ -400,6 +400,12 @@ struct Server::Impl {
           {"status", status},
           {"bytes", bytes},
           {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()}};
+      // The client's address (behind a trusted proxy, the forwarded one), but
+      // never on the anonymous participant routes (check-in and workshop
+      // phones): their answers must not be traceable to an address
+      // (docs/retention.md).
+      if (!route.starts_with("/i/") && !route.starts_with("/w/") && route != "/i" && route != "/w")
+        line["client"] = r.remote_address;
       if (stream) line["stream"] = "opened";
       access->info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
@@ -438,7 +444,6 @@ struct Server::Impl {
   // Builds our Request; false (and the status to answer) when the request is malformed.
   int build_request(const restinio::request_handle_t& req, Request& r) {
     r.request_id = new_request_id();
-    r.remote_address = req->remote_endpoint().address().to_string();
     r.method = to_method(req->header().method());
     r.target = std::string(req->header().request_target());
     for (const auto& f : req->header()) {
@@ -448,6 +453,10 @@ struct Server::Impl {
       auto [it, inserted] = r.headers.emplace(name, std::string(f.value()));
       if (!inserted) it->second += ", " + std::string(f.value());
     }
+    auto client =
+        resolve_client(req->remote_endpoint().address().to_string(), r.header("x-forwarded-for"),
+                       r.header("x-forwarded-proto"), options.trusted_proxies);
+    r.remote_address = std::move(client.address);
     r.cookies = parse_cookies(r.header("cookie"));
     auto cookie_lang = r.cookies.count("samskap_lang") ? r.cookies["samskap_lang"] : std::string{};
     auto path = percent_decode(req->header().path(), false);

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "web/http.hpp"
 #include "web/metrics.hpp"
+#include "web/proxy.hpp"
 #include "web/worker_pool.hpp"
 
 namespace samskap::web {
@@ -33,6 +34,9 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{75};     // keep-alive idle
   bool secure_cookies = false;               // add Secure to cookies (behind HTTPS)
   bool access_log = true;
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (web/proxy.hpp);
+  // empty: the TCP peer is always the client.
+  std::vector<Network> trusted_proxies;
 };
 
 // Parses "HOST:PORT", "[IPv6]:PORT" or ":PORT". invalid_input ("error.listen") otherwise.
