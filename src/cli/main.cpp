@@ -320,6 +320,11 @@ int main(int argc, char** argv) {
   restore->add_option("--from", restore_from, "The backup file")->required();
   add_setting(restore, common, "database", "sqlite:PATH (SAMSKAP_DATABASE)");
 
+  // --config is also accepted after the subcommand, as people type it
+  // (`samskap serve --config /etc/samskap/samskap.toml`).
+  for (auto* cmd : {serve, migrate, backup, restore})
+    cmd->add_option("--config", common.config_file, "TOML configuration file (or SAMSKAP_CONFIG)");
+
   auto* version = app.add_subcommand("version", "Print the version");
   auto mi = samskap::cli::add_mi_command(app);
   auto admin = samskap::cli::add_admin_command(
@@ -340,6 +345,8 @@ int main(int argc, char** argv) {
               "sqlite:PATH or postgresql://… (SAMSKAP_DATABASE)");
   add_setting(app.get_subcommand("admin"), common, "listen",
               "The server's address, for the printed links");
+  app.get_subcommand("admin")->add_option("--config", common.config_file,
+                                          "TOML configuration file (or SAMSKAP_CONFIG)");
   add_setting(app.get_subcommand("admin"), common, "public_url",
               "The address people use, for the printed and e-mailed links");
 

@@ -520,13 +520,14 @@ Status AccountRepository::anonymise(const std::string& org, const std::string& u
                "UPDATE users SET display_name = :n, email = :e, password_hash = NULL, "
                "status = 'anonymised' WHERE id = :u AND organisation_id = :o",
                {kAnonymisedName, anonymised_email(user_id), user_id, org});
-      // mi_analyses: the user's saved MI analyses and their transcripts (issue 7);
-      // mail_queue: messages to the user (issue 13).
-      for (const char* table :
-           {"sessions", "api_tokens", "one_time_tokens", "mi_analyses", "mail_queue"})
+      // mi_analyses: the user's saved MI analyses and their transcripts (issue 7).
+      for (const char* table : {"sessions", "api_tokens", "one_time_tokens", "mi_analyses"})
         affected(
             s, std::string("DELETE FROM ") + table + " WHERE user_id = :u AND organisation_id = :o",
             {user_id, org});
+      // Messages to the user (issue 13), also those another organisation sent
+      // (an invitation to collaborate): user ids are unique across organisations.
+      affected(s, "DELETE FROM mail_queue WHERE user_id = :u", {user_id});
     });
     if (!found) return user_not_found();
     return ok_status();
@@ -1158,6 +1159,10 @@ Result<PurgeReport> purge_expired(Database& db, const Clock& clock, const Retent
       r.audit_entries = affected(s, "DELETE FROM audit_log WHERE at < :t", {audit});
       r.throttle_keys =
           affected(s, "DELETE FROM login_throttle WHERE last_failure_at < :t", {quiet});
+      // E-mail (issue 13): sent and given-up messages go after 90 days (a
+      // sent one has kept no body since it went).
+      affected(s, "DELETE FROM mail_queue WHERE status <> 'queued' AND created_at < :t",
+               {iso_utc(now - std::chrono::hours(24 * 90))});
     });
     return r;
   } catch (const std::exception& e) {

@@ -963,6 +963,12 @@ Response collaborator_invite(App& app, const Request& req) {
   (void)store::AuditLog(app.db(), app.clock())
       .record(i.organisation_id, req.principal->user_id, "collaborator_invited", "user", user_id,
               "initiative " + i.id);
+  // The collaborator hears of it by e-mail when e-mail is on (issue 13); a
+  // failure shows on the inviting organisation's users page.
+  auto queued =
+      app.outbox().collaborator(req.lang, i.organisation_id, user_id, *email, found->display_name,
+                                req.principal->organisation_name, i.title, "/initiativ/" + i.id);
+  if (queued && !queued->empty()) app.mail_queued();
   return App::redirect(initiative_path(i.id, kCollabTab) + "?melding=invitert");
 }
 
