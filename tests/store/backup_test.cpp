@@ -40,7 +40,8 @@ class BackupTest : public ::testing::Test {
   }
   long count(Database& db) {
     long n = 0;
-    db.with_session([&](soci::session& s) { s << "SELECT COUNT(*) FROM mail_queue", soci::into(n); });
+    db.with_session(
+        [&](soci::session& s) { s << "SELECT COUNT(*) FROM mail_queue", soci::into(n); });
     return n;
   }
   ManualClock clock_{SystemTime{} + std::chrono::hours(490000)};
@@ -84,9 +85,9 @@ TEST_F(BackupTest, ACopyWhileWritesComeInIsWholeAndRestores) {
   copy.reset();
 
   // Restore into a new file, and the rows are the copy's.
-  ASSERT_TRUE(restore_sqlite((dir_ / "copy.db").string(),
-                             "sqlite:" + (dir_ / "restored.db").string())
-                  .ok());
+  ASSERT_TRUE(
+      restore_sqlite((dir_ / "copy.db").string(), "sqlite:" + (dir_ / "restored.db").string())
+          .ok());
   auto restored = open(dir_ / "restored.db");
   ASSERT_TRUE(restored);
   EXPECT_EQ(count(*restored), copied);
@@ -95,8 +96,8 @@ TEST_F(BackupTest, ACopyWhileWritesComeInIsWholeAndRestores) {
 TEST_F(BackupTest, RestoreIsRefusedWhileTheDatabaseIsOpen) {
   auto live = open(dir_ / "live.db");
   ASSERT_TRUE(live);
-  ASSERT_TRUE(backup_sqlite("sqlite:" + (dir_ / "live.db").string(), (dir_ / "copy.db").string())
-                  .ok());
+  ASSERT_TRUE(
+      backup_sqlite("sqlite:" + (dir_ / "live.db").string(), (dir_ / "copy.db").string()).ok());
   auto st = restore_sqlite((dir_ / "copy.db").string(), "sqlite:" + (dir_ / "live.db").string());
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, ErrorCode::conflict);
