@@ -194,21 +194,31 @@ Status MailQueue::mark_failed(const std::string& id, const std::string& node,
   }
 }
 
+namespace {
+
+// Every message matching `where` (with one parameter), newest first.
+std::vector<QueuedMail> list_where(Database& db, const std::string& where, std::string param) {
+  std::vector<QueuedMail> out;
+  db.with_session([&](soci::session& s) {
+    Row r;
+    auto st = select_rows(s,
+                          std::string("SELECT ") + kColumns + " FROM mail_queue WHERE " + where +
+                              " ORDER BY created_at DESC, id",
+                          r, param);
+    st.execute();
+    while (st.fetch())
+      out.push_back(finish(r));
+  });
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<QueuedMail>> MailQueue::problems(const std::string& organisation_id) {
   try {
-    std::vector<QueuedMail> out;
-    db_.with_session([&](soci::session& s) {
-      Row r;
-      std::string o = organisation_id;
-      auto st = select_rows(s,
-                            std::string("SELECT ") + kColumns +
-                                " FROM mail_queue WHERE organisation_id = :o AND status <> "
-                                "'sent' AND last_error IS NOT NULL ORDER BY created_at DESC, id",
-                            r, o);
-      st.execute();
-      while (st.fetch())
-        out.push_back(finish(r));
-    });
+    auto out =
+        list_where(db_, "organisation_id = :o AND status <> 'sent' AND last_error IS NOT NULL",
+                   organisation_id);
     // The newest per recipient.
     std::vector<QueuedMail> latest;
     for (auto& m : out) {
@@ -225,20 +235,7 @@ Result<std::vector<QueuedMail>> MailQueue::problems(const std::string& organisat
 
 Result<std::vector<QueuedMail>> MailQueue::to_address(const std::string& to) {
   try {
-    std::vector<QueuedMail> out;
-    db_.with_session([&](soci::session& s) {
-      Row r;
-      std::string t = to;
-      auto st = select_rows(s,
-                            std::string("SELECT ") + kColumns +
-                                " FROM mail_queue WHERE to_address = :t ORDER BY created_at "
-                                "DESC, id",
-                            r, t);
-      st.execute();
-      while (st.fetch())
-        out.push_back(finish(r));
-    });
-    return out;
+    return list_where(db_, "to_address = :t", to);
   } catch (const std::exception& e) {
     return db_error(e);
   }
