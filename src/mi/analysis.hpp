@@ -38,7 +38,7 @@ struct Analysis {
   Format format = Format::text;
   Language language = Language::nb;
   bool language_detected = false;
-  std::string model;  // "en-full" or "cue"
+  std::string model;  // "en-full", "nb-full" or "cue"
   std::map<std::string, Role> roles;
   std::vector<Utterance> utterances;
   std::vector<CodedUtterance> codes;  // parallel to utterances
@@ -51,8 +51,13 @@ struct Analysis {
 Result<Analysis> analyse(const Engine& engine, std::string_view input,
                          const AnalyseOptions& options = {});
 
-// "It sounds like you ..." from the last sentence of `participant_text`, with
-// pronouns swapped by the language's templates; empty when nothing to reflect.
+// "It sounds like you ..." from the last statement of `participant_text`,
+// turned into a clause about the participant by the language's templates
+// (pronouns, and Norwegian word order); the template's fallback reflection,
+// which splices nothing, when that cannot be done.
 std::string reflect_back(const Templates& t, std::string_view participant_text);
+// The open question built the same way ("What makes you say that you ...?"),
+// or the plain open question.
+std::string ask_back(const Templates& t, std::string_view participant_text);
 
 }  // namespace samskap::mi

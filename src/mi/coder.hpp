@@ -5,9 +5,10 @@
 // righting reflex (advice or confrontation without permission) as
 // MI-non-adherent. Thread-safe (the Engine is shared read-only).
 //
-// English uses the full model (words, character n-grams, cues, context).
-// Norwegian uses the cue model: trained on English cue categories, applied to
-// the Norwegian lexicon's categories (see docs/mi.md for how well that holds).
+// Each language has its full model (words, character n-grams, cues, context):
+// English trained on AnnoMI, Norwegian on data/mi-nb. The cue model (English
+// cue categories applied to either lexicon) is kept for comparison and can be
+// chosen explicitly (see models/report.md for where it stands).
 
 #include <map>
 #include <string>
@@ -34,7 +35,10 @@ Result<std::vector<CodedUtterance>> code_transcript(const Engine& engine, Langua
                                                     const std::map<std::string, Role>& roles,
                                                     ModelChoice choice = ModelChoice::automatic);
 
-// The model name code_transcript uses: "en-full" or "cue".
+// The model name code_transcript uses: "en-full", "nb-full" or "cue".
 std::string model_name(Language lang, ModelChoice choice);
+
+// The model code_transcript uses, or nullptr when it is not loaded.
+const ModelBundle* chosen_model(const Engine& engine, Language lang, ModelChoice choice);
 
 }  // namespace samskap::mi

@@ -60,8 +60,26 @@ std::vector<std::string> words_of(std::string_view text) {
   return out;
 }
 
+// The words of a line in the written order (words_of sorts them).
+std::vector<std::string> in_order(std::string_view rest) {
+  std::vector<std::string> w;
+  for (std::size_t at = 0; at < rest.size();) {
+    auto next = rest.find(' ', at);
+    if (next == std::string_view::npos) next = rest.size();
+    if (next > at) w.emplace_back(rest.substr(at, next - at));
+    at = next + 1;
+  }
+  return w;
+}
+
 Templates parse_templates(std::string_view text) {
   Templates t;
+  auto words = [](std::string_view rest, std::vector<std::string>& into) {
+    for (auto& w : words_of(rest))
+      into.push_back(std::move(w));
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
+  };
   while (!text.empty()) {
     auto nl = text.find('\n');
     std::string_view l = text.substr(0, nl);
@@ -71,13 +89,26 @@ Templates parse_templates(std::string_view text) {
     if (sp == std::string_view::npos) continue;
     std::string_view key = l.substr(0, sp), rest = l.substr(sp + 1);
     if (key == "reflection") t.reflection = rest;
+    if (key == "reflection_fallback") t.reflection_fallback = rest;
     if (key == "question") t.question = rest;
     if (key == "question_with") t.question_with = rest;
-    if (key == "negation_before_verb") t.negation_before_verb = rest == "true";
+    if (key == "verb_second") t.verb_second = rest == "true";
+    if (key == "subjects") words(rest, t.subjects);
+    if (key == "adverbs") words(rest, t.adverbs);
+    if (key == "fillers") words(rest, t.fillers);
+    if (key == "addressee") words(rest, t.addressee);
     if (key == "swap") {
       auto sp2 = rest.find(' ');
       if (sp2 != std::string_view::npos)
         t.swaps[std::string(rest.substr(0, sp2))] = std::string(rest.substr(sp2 + 1));
+    }
+    if (key == "swap2") {
+      auto w = in_order(rest);
+      if (w.size() == 4) t.swaps2[{w[0], w[1]}] = {w[2], w[3]};
+    }
+    if (key == "hedge") {
+      auto w = in_order(rest);
+      if (!w.empty()) t.hedges.push_back(std::move(w));
     }
   }
   return t;
@@ -131,6 +162,9 @@ Result<Engine> Engine::load(const std::optional<std::filesystem::path>& models_d
   auto full = load_model(models_dir, kFullModelFile);
   if (!full) return std::move(full).error();
   e.full_en = std::move(full).value();
+  auto full_nb = load_model(models_dir, kNbFullModelFile);
+  if (!full_nb) return std::move(full_nb).error();
+  e.full_nb = std::move(full_nb).value();
   auto cue = load_model(models_dir, kCueModelFile);
   if (!cue) return std::move(cue).error();
   e.cue = std::move(cue).value();

@@ -35,8 +35,15 @@ struct Prepared {
 
 Prepared prepare(const Lexicon& lex, Role role, std::string_view text);
 
-// A sparse feature vector: (hash, value), sorted by hash, unique.
+// A sparse feature vector: (hash, value), sorted by hash, unique; or, from
+// extract(…, FeatureOrder::any), in no order and with a hash possibly more
+// than once (its values add up, as a linear model reads them).
 using FeatureVector = std::vector<std::pair<std::uint32_t, float>>;
+
+enum class FeatureOrder {
+  sorted,  // for training (LIBLINEAR wants sorted, unique indices)
+  any,     // for coding: the sort is skipped (a linear model only sums)
+};
 
 std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexcept;
 
@@ -44,6 +51,6 @@ std::uint32_t feature_hash(std::string_view prefix, std::string_view text) noexc
 // the transcript, prepared, in order): its own text, its position, the
 // previous utterance, and the speaker's own previous turn.
 FeatureVector extract(FeatureSet set, const Lexicon& lex, const std::vector<Prepared>& conv,
-                      std::size_t i);
+                      std::size_t i, FeatureOrder order = FeatureOrder::sorted);
 
 }  // namespace samskap::mi

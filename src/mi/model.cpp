@@ -69,6 +69,87 @@ void LinearModel::build_index() {
   }
 }
 
+float LinearModel::weight(std::size_t f, std::size_t c) const noexcept {
+  float w;
+  std::memcpy(&w, table_ + f * stride() + 4 + 4 * c, 4);
+  return w;
+}
+
+FusedModel::FusedModel(const std::map<std::string, LinearModel>& tasks) {
+  std::size_t most = 0;
+  for (const auto& [name, m] : tasks) {
+    tasks_.push_back({name, &m, k_});
+    k_ += m.classes().size();
+    for (float b : m.bias())
+      bias_.push_back(b);
+    most += m.features();
+  }
+  stride_ = 1 + k_;
+  std::size_t cap = 16;
+  while (cap * 3 < most * 4)  // load factor at most 0.75 even if no feature is shared
+    cap <<= 1;
+  table_.assign(cap * stride_, 0.0f);  // all-zero bits: hash 0, every slot empty
+  mask_ = cap - 1;
+  for (const auto& t : tasks_) {
+    const std::size_t k = t.model->classes().size();
+    for (std::size_t f = 0; f < t.model->features(); ++f) {
+      const std::uint32_t h = t.model->hash_of(f);
+      float* w = nullptr;
+      if (h == 0) {
+        zero_hash_.resize(k_, 0.0f);
+        w = zero_hash_.data();
+      } else {
+        std::size_t s = mix(h) & mask_;
+        while (hash_in_slot(s) != 0 && hash_in_slot(s) != h)
+          s = (s + 1) & mask_;
+        std::memcpy(&table_[s * stride_], &h, 4);
+        w = &table_[s * stride_ + 1];
+      }
+      for (std::size_t c = 0; c < k; ++c)
+        w[t.offset + c] = t.model->weight(f, c);
+    }
+  }
+}
+
+void FusedModel::decide(const FeatureVector& x, std::vector<double>& dec) const {
+  dec.assign(bias_.begin(), bias_.end());
+  // The table is larger than the caches: fetch the slots a few features
+  // ahead, so that their memory reads overlap instead of waiting one by one.
+  constexpr std::size_t kAhead = 12;
+  const std::size_t n = x.size();
+  for (std::size_t i = 0; i < n && i < kAhead; ++i)
+    __builtin_prefetch(&table_[(mix(x[i].first) & mask_) * stride_]);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(&table_[(mix(x[i + kAhead].first) & mask_) * stride_]);
+    const auto [h, v] = x[i];
+    const float* w = nullptr;
+    if (h == 0) {
+      if (zero_hash_.empty()) continue;
+      w = zero_hash_.data();
+    } else {
+      std::size_t s = mix(h) & mask_;
+      while (true) {
+        const std::uint32_t at = hash_in_slot(s);
+        if (at == h) {
+          w = &table_[s * stride_ + 1];
+          break;
+        }
+        if (at == 0) break;
+        s = (s + 1) & mask_;
+      }
+      if (w == nullptr) continue;
+    }
+    for (std::size_t c = 0; c < k_; ++c)
+      dec[c] += static_cast<double>(w[c]) * v;
+  }
+}
+
+const FusedModel::Task* FusedModel::task(std::string_view name) const noexcept {
+  for (const auto& t : tasks_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
 std::vector<double> LinearModel::predict(const FeatureVector& x) const {
   const std::size_t k = classes_.size();
   std::vector<double> dec = decision(x);
@@ -207,6 +288,7 @@ Result<ModelBundle> parse_bundle(std::string_view bytes,
     b.tasks.emplace(std::move(name), std::move(m).value());
   }
   if (pos != body.size()) return truncated();
+  b.fused = std::make_shared<const FusedModel>(b.tasks);
   return b;
 }
 

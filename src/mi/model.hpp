@@ -15,6 +15,7 @@
 // Thread-safety: a loaded model is immutable; predict() may run concurrently.
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,11 @@ class LinearModel {
   // logistic, normalised.
   std::vector<double> decision(const FeatureVector& x) const;
 
+  // Feature f's hash and its weight for class c (f < features()).
+  std::uint32_t hash_of(std::size_t f) const noexcept { return hash_at(f); }
+  float weight(std::size_t f, std::size_t c) const noexcept;
+  const std::vector<float>& bias() const noexcept { return bias_; }
+
   void serialise(std::string& out) const;
   // Reads one model from `in` at `pos`, advancing it. The model refers to the
   // bytes of `in`: `owner` keeps them alive (nullptr when they live for the
@@ -64,9 +70,48 @@ class LinearModel {
   void build_index();
 };
 
+// Every task of a bundle in one table, for coding: one lookup per feature
+// gives the weights of every class of every task, where the tasks' own
+// tables cost a lookup (two cache misses) per feature and task. Records are
+// (hash, weights…) inline in an open-addressing table, 64 bytes for the
+// five tasks' 15 classes. Decision values equal LinearModel::decision's
+// exactly (the same additions in the same order; unknown weights add 0).
+// Immutable after construction; thread-safe.
+class FusedModel {
+ public:
+  struct Task {
+    std::string name;
+    const LinearModel* model = nullptr;
+    std::size_t offset = 0;  // of its classes in decide()'s output
+  };
+  explicit FusedModel(const std::map<std::string, LinearModel>& tasks);
+  // Decision values of every class of every task: dec[task.offset + c].
+  void decide(const FeatureVector& x, std::vector<double>& dec) const;
+  // nullptr when the bundle has no such task.
+  const Task* task(std::string_view name) const noexcept;
+
+ private:
+  std::vector<Task> tasks_;
+  std::vector<double> bias_;
+  std::size_t k_ = 0, stride_ = 0;  // classes in all; u32 per record (1 + k_)
+  // Records of stride_ floats: the hash's bits (memcpy, never read as a
+  // number), then the weights; hash 0 marks an empty slot.
+  std::vector<float> table_;
+  std::vector<float> zero_hash_;  // the weights of hash 0, if a model has it
+  std::size_t mask_ = 0;
+  std::uint32_t hash_in_slot(std::size_t s) const noexcept {
+    std::uint32_t h;
+    std::memcpy(&h, &table_[s * stride_], 4);
+    return h;
+  }
+};
+
 struct ModelBundle {
   FeatureSet set = FeatureSet::full;
   std::map<std::string, LinearModel> tasks;  // "main", "talk", "question", "reflection", "input"
+  // Built by deserialise (the models the engine codes with); empty for a
+  // bundle straight from training.
+  std::shared_ptr<const FusedModel> fused;
 
   std::string serialise() const;
   // Errors: mi.error.bad_model (wrong magic, truncated, checksum mismatch).

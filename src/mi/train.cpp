@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mi/csv.hpp"
+#include "mi/engine.hpp"
 #include "mi/text.hpp"
 
 namespace samskap::mi {
@@ -131,6 +132,109 @@ Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_vi
     return a.utterance_id < b.utterance_id;
   });
   return out;
+}
+
+Result<std::size_t> apply_translation(std::vector<Example>& data, std::string_view csv) {
+  if (auto bad = find_invalid_utf8(csv))
+    return Error::invalid("mi.error.invalid_utf8",
+                          "invalid UTF-8 at line " + std::to_string(line_of(csv, *bad)));
+  auto recs = read_csv(csv, 1 << 20);
+  if (!recs) return std::move(recs).error();
+  if (recs->empty()) return Error::invalid("mi.error.empty", "the CSV file has no rows");
+  std::map<std::string, std::size_t> cols;
+  for (std::size_t i = 0; i < recs->front().fields.size(); ++i)
+    cols.emplace(recs->front().fields[i], i);
+  for (const char* need : {"transcript_id", "utterance_id", "utterance_text"})
+    if (!cols.count(need))
+      return Error::invalid("mi.error.bad_header",
+                            std::string("the CSV header lacks the column ") + need);
+  std::map<std::pair<std::string, long>, std::size_t> index;
+  for (std::size_t i = 0; i < data.size(); ++i)
+    index.emplace(std::pair{data[i].transcript, data[i].utterance_id}, i);
+  std::set<std::size_t> seen;
+  const std::size_t width = recs->front().fields.size();
+  for (std::size_t r = 1; r < recs->size(); ++r) {
+    const auto& rec = (*recs)[r];
+    const std::string where = " at line " + std::to_string(rec.line);
+    if (rec.fields.size() != width)
+      return Error::invalid("mi.error.bad_csv", "wrong field count" + where);
+    const std::string& tid = rec.fields[cols["transcript_id"]];
+    const std::string& uid = rec.fields[cols["utterance_id"]];
+    char* end = nullptr;
+    const long u = std::strtol(uid.c_str(), &end, 10);
+    if (uid.empty() || end == nullptr || *end != '\0')
+      return Error::invalid("mi.error.bad_csv", "utterance_id is not a number" + where);
+    auto it = index.find({tid, u});
+    if (it == index.end())
+      return Error::invalid("mi.error.bad_csv",
+                            "no utterance " + tid + ":" + uid + " in the source" + where);
+    const std::string& text = rec.fields[cols["utterance_text"]];
+    if (text.find_first_not_of(" \t") == std::string::npos)
+      return Error::invalid("mi.error.bad_csv", "empty translation" + where);
+    if (!seen.insert(it->second).second)
+      return Error::invalid("mi.error.bad_csv", "utterance " + tid + ":" + uid + " twice" + where);
+    data[it->second].text = text;
+  }
+  return seen.size();
+}
+
+Result<NorwegianCorpus> load_norwegian_corpus(const std::filesystem::path& annomi_dir,
+                                              const std::filesystem::path& mi_nb_dir) {
+  namespace fs = std::filesystem;
+  constexpr std::size_t kMax = 64u << 20;
+  auto simple = read_file(annomi_dir / "train-simple.csv", kMax);
+  if (!simple) return std::move(simple).error();
+  auto full = read_file(annomi_dir / "train-full.csv", kMax);
+  if (!full) return std::move(full).error();
+  auto english = load_annomi(*simple, *full);
+  if (!english) return std::move(english).error();
+  NorwegianCorpus corpus;
+  corpus.translated = std::move(english).value();
+  // Sorted file lists, so the corpus (and the models) do not depend on the
+  // order the file system lists them in.
+  auto csv_files = [](const fs::path& dir) -> Result<std::vector<fs::path>> {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".csv") files.push_back(it->path());
+    if (ec) return Error::invalid("mi.error.io", dir.string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    return files;
+  };
+  auto translations = csv_files(mi_nb_dir / "annomi-nb");
+  if (!translations) return std::move(translations).error();
+  std::size_t replaced = 0;
+  for (const auto& f : *translations) {
+    auto text = read_file(f, kMax);
+    if (!text) return std::move(text).error();
+    auto n = apply_translation(corpus.translated, *text);
+    if (!n) {
+      Error e = std::move(n).error();
+      e.detail = f.filename().string() + ": " + e.detail;
+      return e;
+    }
+    replaced += *n;
+  }
+  if (replaced != corpus.translated.size())
+    return Error::invalid("mi.error.bad_csv", std::to_string(corpus.translated.size() - replaced) +
+                                                  " of " +
+                                                  std::to_string(corpus.translated.size()) +
+                                                  " AnnoMI utterances have no translation");
+  auto conversations = csv_files(mi_nb_dir / "samtaler");
+  if (!conversations) return std::move(conversations).error();
+  for (const auto& f : *conversations) {
+    auto text = read_file(f, kMax);
+    if (!text) return std::move(text).error();
+    auto conv = load_annomi(*text);
+    if (!conv) {
+      Error e = std::move(conv).error();
+      e.detail = f.filename().string() + ": " + e.detail;
+      return e;
+    }
+    for (auto& ex : *conv)
+      corpus.conversations.push_back(std::move(ex));
+  }
+  return corpus;
 }
 
 std::vector<FeatureVector> featurise(const std::vector<Example>& data, FeatureSet set,

@@ -8,6 +8,7 @@
 // solvers) and must not run concurrently with other users of rand().
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,6 +40,26 @@ const std::vector<std::string>& task_names();
 // labels are all missing are kept as context. Errors: mi.error.bad_csv,
 // mi.error.bad_header, mi.error.invalid_utf8.
 Result<std::vector<Example>> load_annomi(std::string_view simple, std::string_view full = {});
+
+// Replaces the text of the examples by the translations in `csv` (columns
+// transcript_id, utterance_id, utterance_text; data/mi-nb/annomi-nb/*.csv).
+// Returns how many were replaced. Errors: mi.error.bad_csv for a row whose
+// (transcript, utterance) is not in `data`, an empty text or a duplicate,
+// mi.error.bad_header, mi.error.invalid_utf8.
+Result<std::size_t> apply_translation(std::vector<Example>& data, std::string_view csv);
+
+// The Norwegian corpus (data/mi-nb, see its README): AnnoMI's shared training
+// split with every utterance translated (labels and order from the English
+// files in `annomi_dir`), and the team's own conversations, each file one
+// conversation (its transcript_id is the CV group). Errors as load_annomi and
+// apply_translation, mi.error.io, and mi.error.bad_csv when an utterance has
+// no translation.
+struct NorwegianCorpus {
+  std::vector<Example> translated;
+  std::vector<Example> conversations;
+};
+Result<NorwegianCorpus> load_norwegian_corpus(const std::filesystem::path& annomi_dir,
+                                              const std::filesystem::path& mi_nb_dir);
 
 struct TrainOptions {
   double c = 1.0;  // LIBLINEAR cost when c_grid is empty

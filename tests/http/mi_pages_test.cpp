@@ -120,8 +120,8 @@ TEST_F(MiPagesTest, NorwegianTranscriptIsCodedAndSummarised) {
   ASSERT_NE(utterances, std::string::npos);
   EXPECT_LT(summary, reflex);
   EXPECT_LT(reflex, utterances);
-  EXPECT_TRUE(
-      has(r.body, "Språk: norsk bokmål (funnet automatisk). Modell: ordlistemodellen (cue)."));
+  EXPECT_TRUE(has(
+      r.body, "Språk: norsk bokmål (funnet automatisk). Modell: den norske modellen (nb-full)."));
   EXPECT_FALSE(std::regex_search(r.body, std::regex(">[^<]*\\bmi\\.[a-z_]+\\.")))
       << "every label comes from the catalogue";
   EXPECT_TRUE(has(r.body, "Refleksjoner per spørsmål"));

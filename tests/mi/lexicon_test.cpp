@@ -1,6 +1,9 @@
 // Text utilities, cue lexicons, language detection and role assignment.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+
 #include "mi/engine.hpp"
 #include "mi/language_detect.hpp"
 #include "mi/roles.hpp"
@@ -121,6 +124,44 @@ TEST(LanguageDetect, TellsBokmaalFromEnglish) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message_key, "mi.error.unknown_language");
   EXPECT_FALSE(detect_language(make({{"A", "Hei"}, {"B", "Hei"}}), e->stop_en, e->stop_nb).ok());
+}
+
+// One utterance at a time, as a CSV transcript row gives it: 2 to 15 words,
+// bokmål, nynorsk and dialect, Teams noise, and spoken English
+// (tests/mi/data/language-lines.tsv, written for this test).
+TEST(LanguageDetect, TellsTheLanguageOfASingleShortUtterance) {
+  auto e = Engine::load(std::filesystem::path("/nonexistent"));
+  ASSERT_TRUE(e.ok());
+  std::ifstream in("tests/mi/data/language-lines.tsv");
+  ASSERT_TRUE(in) << "run from the repository root";
+  std::string line;
+  std::getline(in, line);
+  ASSERT_EQ(line, "lang\ttext");
+  int n = 0, short_lines = 0;
+  while (std::getline(in, line)) {
+    auto tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    const std::string want = line.substr(0, tab), text = line.substr(tab + 1);
+    auto got = detect_language(make({{"A", text}}), e->stop_en, e->stop_nb);
+    if (!got.ok())
+      ADD_FAILURE() << text << ": " << got.error().detail;
+    else
+      EXPECT_EQ(code(*got), want) << text;
+    ++n;
+    if (std::count(text.begin(), text.end(), ' ') < 4) ++short_lines;
+  }
+  EXPECT_GE(n, 160);
+  EXPECT_GE(short_lines, 50);
+}
+
+TEST(LanguageDetect, OneWordOrNoKnownWordsIsNotEnough) {
+  auto e = Engine::load(std::filesystem::path("/nonexistent"));
+  ASSERT_TRUE(e.ok());
+  for (const char* text : {"Ja.", "Yes.", "Mm.", "OK", "", "Tromsø", "Sehr gut, danke schön.",
+                           "Wie geht es dir heute?", "12 34 56", "Kari Nordmann"}) {
+    auto r = detect_language(make({{"A", text}}), e->stop_en, e->stop_nb);
+    EXPECT_FALSE(r.ok()) << text << " gave " << (r.ok() ? code(*r) : "");
+  }
 }
 
 TEST(Roles, TheQuestionerIsTheFacilitatorUnlessOverridden) {

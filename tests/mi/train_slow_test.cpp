@@ -37,5 +37,24 @@ TEST(MiTrainSlow, ReproducesTheShippedModelsBitForBit) {
   }
 }
 
+// The Norwegian model from data/mi-nb (the translated AnnoMI and the team's
+// own conversations), as `samskap mi train` writes it.
+TEST(MiTrainSlow, ReproducesTheShippedNorwegianModelBitForBit) {
+  if (!std::filesystem::exists(annomi_dir() / "train-simple.csv"))
+    GTEST_SKIP() << "AnnoMI data not found at " << annomi_dir();
+  auto corpus = load_norwegian_corpus(annomi_dir(), std::filesystem::path("data") / "mi-nb");
+  ASSERT_TRUE(corpus.ok()) << corpus.error().detail;
+  EXPECT_EQ(corpus->translated.size(), 7853u);
+  EXPECT_GE(corpus->conversations.size(), 2000u);
+  auto loaded = Engine::load(std::filesystem::path("/nonexistent"));
+  ASSERT_TRUE(loaded.ok());
+  std::vector<Example> all = corpus->translated;
+  all.insert(all.end(), corpus->conversations.begin(), corpus->conversations.end());
+  auto shipped = read_file(std::filesystem::path("models") / kNbFullModelFile, 64u << 20);
+  ASSERT_TRUE(shipped.ok());
+  auto trained = train_bundle(all, FeatureSet::full, loaded->nb, TrainOptions{}).serialise();
+  EXPECT_TRUE(trained == *shipped) << kNbFullModelFile << " differs from a fresh training run";
+}
+
 }  // namespace
 }  // namespace samskap::mi
