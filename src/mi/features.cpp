@@ -81,8 +81,11 @@ void radix_sort(std::vector<T>& v, std::vector<T>& tmp, Key key) {
 
 class Builder {
  public:
-  Builder() {
-    block_.reserve(512);
+  Builder() { block_.reserve(512); }
+  // Starts a new vector (the buffers of earlier ones are kept).
+  void begin() {
+    block_.clear();
+    out_.clear();
     out_.reserve(1024);
   }
   void add(std::string_view prefix, std::string_view text) {
@@ -99,7 +102,7 @@ class Builder {
     }
     block_.clear();
   }
-  FeatureVector finish(FeatureOrder order) && {
+  FeatureVector finish(FeatureOrder order) {
     if (order == FeatureOrder::any) return std::move(out_);
     radix_sort(out_, out_tmp_, [](const auto& e) { return e.first; });
     // Equal hashes across blocks (vanishingly rare) are summed, in place.
@@ -216,7 +219,9 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const std::vector<Prep
   const Prepared& cur = conv[index];
   const Prepared* prev = index > 0 ? &conv[index - 1] : nullptr;
   const std::size_t count = conv.size();
-  Builder b;
+  // One builder per thread, reused: its scratch buffers outlive the call.
+  thread_local Builder b;
+  b.begin();
   const auto& t = cur.tokens;
   if (set == FeatureSet::full) {
     // Words and word bigrams, with sentence-boundary markers, and the (up to)
@@ -299,7 +304,7 @@ FeatureVector extract(FeatureSet set, const Lexicon& lex, const std::vector<Prep
     }
     b.close(0.5f);
   }
-  return std::move(b).finish(order);
+  return b.finish(order);
 }
 
 }  // namespace samskap::mi

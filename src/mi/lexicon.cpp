@@ -146,14 +146,12 @@ void Lexicon::build_index() {
     const Word& w = entries_[i].words.front();
     auto id = static_cast<std::uint32_t>(i);
     if (w.kind == Word::stem)
-      by_stem_.emplace_back(w.text, id);
+      by_stem_[w.text].push_back(id);
     else if (w.kind == Word::exact)
-      by_exact_.emplace_back(w.text, id);
+      by_exact_[w.text].push_back(id);
     else
       scan_.push_back(id);
   }
-  std::sort(by_stem_.begin(), by_stem_.end());
-  std::sort(by_exact_.begin(), by_exact_.end());
 }
 
 std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens) const {
@@ -196,17 +194,13 @@ std::vector<std::uint8_t> Lexicon::match(const std::vector<std::string>& tokens,
     done[id] = true;
     if (counts[e.category] < 255) ++counts[e.category];
   };
-  auto first = [](const std::vector<std::pair<std::string, std::uint32_t>>& index,
-                  std::string_view w) {
-    return std::lower_bound(index.begin(), index.end(), w,
-                            [](const auto& a, std::string_view b) { return a.first < b; });
-  };
   for (std::size_t p = 0; p < tokens.size(); ++p) {
-    for (auto it = first(by_stem_, st[p]); it != by_stem_.end() && it->first == st[p]; ++it)
-      attempt(it->second, p);
-    for (auto it = first(by_exact_, tokens[p]); it != by_exact_.end() && it->first == tokens[p];
-         ++it)
-      attempt(it->second, p);
+    if (auto it = by_stem_.find(st[p]); it != by_stem_.end())
+      for (auto id : it->second)
+        attempt(id, p);
+    if (auto it = by_exact_.find(tokens[p]); it != by_exact_.end())
+      for (auto id : it->second)
+        attempt(id, p);
     for (auto id : scan_)
       attempt(id, p);
   }

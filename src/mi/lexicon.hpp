@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -71,9 +72,9 @@ class Lexicon {
   std::vector<Entry> entries_;
   std::vector<std::string> fillers_;  // exact words skipped before "^" anchors
   // Entries by their first word, so match() only tries the cues that can
-  // start at a token: sorted (word, entry) pairs for stem and exact first
-  // words; entries starting with a prefix or "_" are tried everywhere.
-  std::vector<std::pair<std::string, std::uint32_t>> by_stem_, by_exact_;
+  // start at a token (one hash lookup per token and kind); entries starting
+  // with a prefix or "_" are tried everywhere.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> by_stem_, by_exact_;
   std::vector<std::uint32_t> scan_;
   void build_index();
 };

@@ -99,6 +99,8 @@ class FusedModel {
   std::vector<float> table_;
   std::vector<float> zero_hash_;  // the weights of hash 0, if a model has it
   std::size_t mask_ = 0;
+  template <std::size_t K>
+  void decide_k(const FeatureVector& x, double* acc) const;
   std::uint32_t hash_in_slot(std::size_t s) const noexcept {
     std::uint32_t h;
     std::memcpy(&h, &table_[s * stride_], 4);
